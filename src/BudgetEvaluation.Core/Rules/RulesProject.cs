@@ -1,0 +1,55 @@
+using System.Text.Json;
+using BudgetEvaluation.Core.Targets;
+using RulesEngine.Models;
+
+namespace BudgetEvaluation.Core.Rules;
+
+/// <summary>A project as its rules file states it: the target table read back from the file, and its workflows.</summary>
+public sealed record RulesProject(TargetTable Table, IReadOnlyList<Workflow> Workflows, string Source)
+{
+    public Project Project => Table.Project;
+
+    public string WorkflowName(Period period) => RuleNames.Workflow(Project.Year, Project.Department, Project.Name, period);
+
+    public Workflow? WorkflowFor(Period period) => Workflows.FirstOrDefault(w => w.WorkflowName == WorkflowName(period));
+
+    /// <summary>The rule of an indicator in a period's workflow.</summary>
+    public Rule? RuleFor(Period period, string indicatorPath) =>
+        WorkflowFor(period)?.Rules.FirstOrDefault(r => r.RuleName == indicatorPath);
+
+    /// <summary>The qualitative bands the rule declares, in percent: band → (low, high).</summary>
+    public IReadOnlyDictionary<string, (double Low, double High)> Bands(Period period, string indicatorPath)
+    {
+        var result = new Dictionary<string, (double, double)>();
+        if (RuleFor(period, indicatorPath)?.Properties?.GetValueOrDefault("bands") is JsonElement { ValueKind: JsonValueKind.Object } bands)
+        {
+            foreach (var band in bands.EnumerateObject())
+            {
+                if (band.Value.ValueKind == JsonValueKind.Array && band.Value.GetArrayLength() == 2)
+                    result[band.Name] = (band.Value[0].GetDouble(), band.Value[1].GetDouble());
+            }
+        }
+        return result;
+    }
+
+    public static RulesProject Parse(string json, string source) =>
+        new(RulesFile.Read(json), RulesFile.Workflows(json), source);
+
+    /// <summary>Loads every rules file under a folder (or one file), in path order.</summary>
+    public static List<RulesProject> LoadAll(string pathOrDirectory)
+    {
+        var projects = new List<RulesProject>();
+        foreach (var file in RulesFile.FilesUnder(pathOrDirectory))
+        {
+            try
+            {
+                projects.Add(Parse(File.ReadAllText(file), file));
+            }
+            catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException or KeyNotFoundException)
+            {
+                throw new FormatException($"规则文件“{file}”无法读取：{ex.Message}", ex);
+            }
+        }
+        return projects;
+    }
+}

@@ -1,0 +1,367 @@
+using System.Globalization;
+using BudgetEvaluation.Core.Actuals;
+using BudgetEvaluation.Core.Rules;
+using BudgetEvaluation.Core.Targets;
+
+namespace BudgetEvaluation.Core.Scoring;
+
+/// <summary>
+/// Scores projects through RulesEngine: every met/not-met decision, score and completion comes from the
+/// rules' expressions and actions; this class only assigns points (the scheme), gathers and explains.
+/// </summary>
+public sealed class Evaluator(ScoringScheme scheme)
+{
+    public ScoringScheme Scheme { get; } = scheme;
+
+    /// <summary>序时进度 at a date: elapsed months with the current month pro rata (30 June = 50%, 31 December = 100%).</summary>
+    /// <remarks>Budget execution is planned and reported by month, so the month, not the day of the year, is the unit.</remarks>
+    public static double TimeProgress(DateOnly asOf) =>
+        (asOf.Month - 1 + (double)asOf.Day / DateTime.DaysInMonth(asOf.Year, asOf.Month)) / 12.0;
+
+    /// <summary>The default review date: 30 June for mid-year, 31 December for year-end, of the rules' year.</summary>
+    public static DateOnly DefaultAsOf(int year, Period period) =>
+        period == Period.MidYear ? new DateOnly(year, 6, 30) : new DateOnly(year, 12, 31);
+
+    public async Task<List<ProjectEvaluation>> EvaluateAsync(IReadOnlyList<RulesProject> projects, ActualsSet actuals, Period period, DateOnly? asOf = null)
+    {
+        var workflows = projects.Select(p => p.WorkflowFor(period) ?? throw new FormatException($"规则文件“{p.Source}”缺少 {p.WorkflowName(period)} 工作流")).ToList();
+        var rules = new RuleSet(workflows);
+        var results = new List<ProjectEvaluation>(projects.Count);
+        foreach (var project in projects)
+        {
+            var date = asOf ?? DefaultAsOf(project.Project.Year, period);
+            results.Add(period == Period.YearEnd
+                ? await YearEndAsync(rules, project, actuals.For(project), date)
+                : await MidYearAsync(rules, project, actuals.For(project), date));
+        }
+        return results;
+    }
+
+    private async Task<ProjectEvaluation> YearEndAsync(RuleSet rules, RulesProject project, ProjectActuals actuals, DateOnly asOf)
+    {
+        var table = project.Table;
+        var funds = table.Project.Funds;
+        var weights = Weights(table);
+        var workflow = project.WorkflowName(Period.YearEnd);
+        var context = new RuleContext { TimeProgress = TimeProgress(asOf), LinearNegativeMiss = Scheme.LinearNegativeMiss };
+        var annualBudget = (double)funds.AnnualBudget;
+        var rate = ExecutionRate(actuals.Spent, annualBudget);
+
+        var indicators = new List<IndicatorResult>();
+        var missing = new List<string>();
+        FundsResult? fundsResult = null;
+        foreach (var indicator in table.Indicators)
+        {
+            var target = indicator.YearEndTarget;
+            var isFundsRule = IsBudgetExecution(indicator) && Scheme.BudgetExecutionPoints is not null;
+            var weight = weights[indicator.Path];
+            var reported = Actual(indicator, actuals, rate, out var actualText);
+            if (reported is null)
+            {
+                missing.Add(indicator.Path);
+                indicators.Add(Missing(indicator, target, isFundsRule ? 0 : weight));
+                continue;
+            }
+            // Zero-point rows (决策/过程 in the default scheme) are still run for their met / not-met status.
+            var points = weight > 0 ? weight : 1.0;
+            var outcome = await Run(rules, workflow, indicator, reported.Input, context with { Points = points });
+            var score = weight > 0 ? outcome.Output : 0;
+            var status = outcome.Met ? Statuses.Met : outcome.Output > 0 ? Statuses.Partly : Statuses.Missed;
+            var flags = new List<string>();
+            if (target.Direction is Direction.Positive or Direction.Equal && target.Value is > 0 && reported.Input.Value >= (double)target.Value * Scheme.OverAchievementRatio)
+                flags.Add($"实际完成值达到目标的 {Percent(reported.Input.Value / (double)target.Value)}，超过 {Percent(Scheme.OverAchievementRatio)}：请说明偏差原因（目标是否偏低）");
+            var explanation = ExplainYearEnd(indicator, target, reported, outcome, points, weight);
+            if (isFundsRule)
+            {
+                fundsResult = new FundsResult
+                {
+                    AnnualBudget = annualBudget,
+                    Total = (double?)funds.Total,
+                    FiscalAppropriation = (double?)funds.FiscalAppropriation,
+                    CarriedOver = (double?)funds.CarriedOver,
+                    Other = (double?)funds.Other,
+                    Spent = actuals.Spent,
+                    ExecutionRate = rate,
+                    Weight = weight,
+                    Score = score,
+                    Explanation = explanation,
+                };
+                indicators.Add(Row(indicator, target, actualText, 0, 0, status, $"{explanation}（计入项目资金部分）", reported, flags));
+                continue;
+            }
+            indicators.Add(Row(indicator, target, actualText, weight, score, status, explanation, reported, flags));
+        }
+        fundsResult ??= new FundsResult
+        {
+            AnnualBudget = annualBudget,
+            Total = (double?)funds.Total,
+            FiscalAppropriation = (double?)funds.FiscalAppropriation,
+            CarriedOver = (double?)funds.CarriedOver,
+            Other = (double?)funds.Other,
+            Spent = actuals.Spent,
+            ExecutionRate = rate,
+            Weight = 0,
+            Score = 0,
+            Explanation = actuals.Spent is null ? "未填报执行数" : $"执行率 {Percent(rate ?? 0)}，本方案在过程指标中计分",
+        };
+        var total = fundsResult.Score + indicators.Sum(i => i.Score);
+        return new ProjectEvaluation
+        {
+            Project = table.Project.Name,
+            Department = table.Project.Department,
+            Year = table.Project.Year,
+            Period = Period.YearEnd.Code(),
+            ImplementingUnit = table.Project.ImplementingUnit,
+            AsOf = asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Scheme = Scheme.Name,
+            TotalScore = total,
+            Grade = Scheme.GradeFor(total),
+            Funds = fundsResult,
+            Indicators = indicators,
+            Missing = missing,
+            AnnualGoal = table.Project.AnnualGoal,
+        };
+    }
+
+    private async Task<ProjectEvaluation> MidYearAsync(RuleSet rules, RulesProject project, ProjectActuals actuals, DateOnly asOf)
+    {
+        var table = project.Table;
+        var funds = table.Project.Funds;
+        var thresholds = Scheme.MidYear;
+        var progress = TimeProgress(asOf);
+        var context = new RuleContext { TimeProgress = progress, Points = 0 };
+        var workflow = project.WorkflowName(Period.MidYear);
+        var annualBudget = (double)funds.AnnualBudget;
+        var rate = ExecutionRate(actuals.Spent, annualBudget);
+        var plannedRate = funds.MidYearPlannedSpend is { } plan && annualBudget > 0 ? (double)plan / annualBudget : (double?)null;
+        var (spendingWarning, spendingExplanation) = SpendingWarning(rate, plannedRate, progress, actuals.Spent is not null);
+
+        var indicators = new List<IndicatorResult>();
+        var missing = new List<string>();
+        var projectWarning = spendingWarning;
+        foreach (var indicator in table.Indicators)
+        {
+            var target = indicator.MidYearTarget;
+            var reported = Actual(indicator, actuals, rate, out var actualText);
+            if (reported is null)
+            {
+                missing.Add(indicator.Path);
+                indicators.Add(Missing(indicator, target, 0) with { Warning = Warnings.Red, YearEndTarget = indicator.YearEndTarget.Text });
+                projectWarning = Warnings.Red;
+                continue;
+            }
+            var outcome = await Run(rules, workflow, indicator, reported.Input, context);
+            var completion = outcome.Output;
+            string warning;
+            if (IsBudgetExecution(indicator))
+                warning = spendingWarning;
+            else if (target.Direction == Direction.Qualitative)
+                warning = reported.Input.Band switch { RuleNames.Met => Warnings.Green, RuleNames.PartlyMet => Warnings.Yellow, _ => Warnings.Red };
+            else
+                warning = completion >= thresholds.GreenCompletion - 1e-9 ? Warnings.Green : completion >= thresholds.YellowCompletion - 1e-9 ? Warnings.Yellow : Warnings.Red;
+            if (reported.Likelihood == "完全不可能")
+                warning = Warnings.Red;
+            projectWarning = Warnings.Worst(projectWarning, warning);
+
+            var flags = new List<string>();
+            if (target.Direction is Direction.Positive or Direction.Equal && target.Value is > 0 && reported.Input.Value >= (double)target.Value * thresholds.OverrunRatio)
+                flags.Add($"半年实际完成值达到半年目标的 {Percent(reported.Input.Value / (double)target.Value)}，超过 {Percent(thresholds.OverrunRatio)}：半年目标是否偏低？");
+            var forecast = Forecast(indicator, reported.Input, progress);
+            var status = outcome.Met ? Statuses.Met : completion > 0 ? Statuses.Partly : Statuses.Missed;
+            var explanation = ExplainMidYear(indicator, target, reported, completion, warning, forecast, progress);
+            indicators.Add(Row(indicator, target, actualText, 0, 0, status, explanation, reported, flags) with
+            {
+                Warning = warning,
+                Completion = completion,
+                Forecast = forecast,
+                YearEndTarget = indicator.YearEndTarget.Text,
+            });
+        }
+        return new ProjectEvaluation
+        {
+            Project = table.Project.Name,
+            Department = table.Project.Department,
+            Year = table.Project.Year,
+            Period = Period.MidYear.Code(),
+            ImplementingUnit = table.Project.ImplementingUnit,
+            AsOf = asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Scheme = Scheme.Name,
+            Warning = projectWarning,
+            Funds = new FundsResult
+            {
+                AnnualBudget = annualBudget,
+                Total = (double?)funds.Total,
+                FiscalAppropriation = (double?)funds.FiscalAppropriation,
+                CarriedOver = (double?)funds.CarriedOver,
+                Other = (double?)funds.Other,
+                Spent = actuals.Spent,
+                ExecutionRate = rate,
+                PlannedRate = plannedRate,
+                MidYearPlannedSpend = (double?)funds.MidYearPlannedSpend,
+                Warning = spendingWarning,
+                Explanation = spendingExplanation,
+            },
+            Indicators = indicators,
+            Missing = missing,
+            AnnualGoal = table.Project.AnnualGoal,
+        };
+    }
+
+    /// <summary>
+    /// Points per indicator: the scheme's category points shared equally among the category's indicators,
+    /// after explicit rule weights; a category without indicators gives its points to the other scored
+    /// categories in proportion to their points (DOMAIN §4).
+    /// </summary>
+    public Dictionary<string, double> Weights(TargetTable table)
+    {
+        var weights = table.Indicators.ToDictionary(i => i.Path, _ => 0.0, StringComparer.Ordinal);
+        var fundsIndicator = Scheme.BudgetExecutionPoints is null ? null : table.Indicators.FirstOrDefault(IsBudgetExecution);
+        var scored = table.Indicators.Where(i => i != fundsIndicator && Scheme.CategoryPoints.ContainsKey(i.Category)).GroupBy(i => i.Category).ToDictionary(g => g.Key, g => g.ToList());
+        var spare = Scheme.CategoryPoints.Where(kv => !scored.ContainsKey(kv.Key)).Sum(kv => kv.Value);
+        if (Scheme.BudgetExecutionPoints is { } fundsPoints)
+        {
+            if (fundsIndicator is not null)
+                weights[fundsIndicator.Path] = fundsPoints;
+            else
+                spare += fundsPoints;
+        }
+        var scoredPoints = scored.Keys.Sum(c => Scheme.CategoryPoints[c]);
+        foreach (var (category, members) in scored)
+        {
+            var points = Scheme.CategoryPoints[category];
+            if (scoredPoints > 0)
+                points += spare * Scheme.CategoryPoints[category] / scoredPoints;
+            var explicitWeights = members.Where(m => m.Weight is not null).ToList();
+            foreach (var m in explicitWeights)
+                weights[m.Path] = (double)m.Weight!.Value;
+            var rest = members.Where(m => m.Weight is null).ToList();
+            var remaining = Math.Max(points - explicitWeights.Sum(m => (double)m.Weight!.Value), 0);
+            foreach (var m in rest)
+                weights[m.Path] = remaining / rest.Count;
+        }
+        return weights;
+    }
+
+    private static bool IsBudgetExecution(Indicator indicator) => indicator.Name == IndicatorTree.BudgetExecutionRate;
+
+    private static double? ExecutionRate(double? spent, double annualBudget) =>
+        spent is null ? null : annualBudget > 0 ? Math.Max(spent.Value, 0) / annualBudget : 0;
+
+    /// <summary>The actual of an indicator; 预算执行率 is computed from the spending row, not reported.</summary>
+    private static ReportedActual? Actual(Indicator indicator, ProjectActuals actuals, double? rate, out string? text)
+    {
+        if (IsBudgetExecution(indicator) && rate is not null)
+        {
+            actuals.Indicators.TryGetValue(indicator.Path, out var written);
+            text = Percent(rate.Value);
+            return new ReportedActual(text, new ActualInput { Value = rate.Value * 100, Unit = "%" }, written?.Deviation ?? "", written?.DeviationType ?? "", written?.Likelihood ?? "", written?.Line ?? 0);
+        }
+        var found = actuals.Indicators.GetValueOrDefault(indicator.Path);
+        text = found?.Text;
+        return found;
+    }
+
+    private static async Task<RuleOutcome> Run(RuleSet rules, string workflow, Indicator indicator, ActualInput input, RuleContext context)
+    {
+        var outcome = await rules.EvaluateAsync(workflow, indicator.Path, input, context);
+        return outcome.Error is null
+            ? outcome
+            : throw new InvalidOperationException($"规则“{workflow}”/“{indicator.Path}”执行出错：{outcome.Error}");
+    }
+
+    private (string Warning, string Explanation) SpendingWarning(double? rate, double? plannedRate, double progress, bool reported)
+    {
+        var t = Scheme.MidYear;
+        if (!reported || rate is null)
+            return (Warnings.Red, "未填报执行数");
+        if (t.SpendingBasis == SpendingBasis.TimeProgress)
+        {
+            var ratio = progress > 0 ? rate.Value / progress : 1;
+            var w = ratio >= t.SpendingGreenRatio - 1e-9 ? Warnings.Green : ratio >= t.SpendingYellowRatio - 1e-9 ? Warnings.Yellow : Warnings.Red;
+            return (w, $"执行率 {Percent(rate.Value)} ÷ 序时进度 {Percent(progress)} = {Percent(ratio)}（≥{Percent(t.SpendingGreenRatio)} 绿，≥{Percent(t.SpendingYellowRatio)} 黄，其余红）：{Warnings.Chinese(w)}");
+        }
+        var plan = plannedRate ?? progress;
+        var gap = (plan - rate.Value) * 100;
+        var warning = gap <= 1e-9 ? Warnings.Green : gap <= t.SpendingYellowPoints + 1e-9 ? Warnings.Yellow : Warnings.Red;
+        var basis = plannedRate is null ? "序时进度" : "计划执行率（半年计划执行数 ÷ 全年预算数）";
+        return (warning, $"执行率 {Percent(rate.Value)}，{basis} {Percent(plan)}，{(gap <= 0 ? "不低于计划" : $"低于计划 {gap.ToString("0.##", CultureInfo.InvariantCulture)} 个百分点")}：{Warnings.Chinese(warning)}");
+    }
+
+    /// <summary>Linear full-year forecast for cumulative counts: actual ÷ 序时进度. Rates, times and qualitative targets get none.</summary>
+    private static double? Forecast(Indicator indicator, ActualInput actual, double progress)
+    {
+        var full = indicator.YearEndTarget;
+        if (progress <= 0 || full.Direction is not (Direction.Positive or Direction.Equal) || !full.IsQuantitative || full.IsPercent || full.Form == TargetForm.TimeProgress)
+            return null;
+        return actual.Value / progress;
+    }
+
+    private static IndicatorResult Missing(Indicator indicator, Target target, double weight) => new()
+    {
+        Category = indicator.Category,
+        Subcategory = indicator.Subcategory,
+        Indicator = indicator.Name,
+        Target = target.Text,
+        Actual = null,
+        Weight = weight,
+        Score = 0,
+        Status = Statuses.Missing,
+        Explanation = "未填报实际完成值，得 0 分",
+    };
+
+    private static IndicatorResult Row(Indicator indicator, Target target, string? actual, double weight, double score, string status, string explanation, ReportedActual reported, List<string> flags) => new()
+    {
+        Category = indicator.Category,
+        Subcategory = indicator.Subcategory,
+        Indicator = indicator.Name,
+        Target = target.Text,
+        Actual = actual,
+        Weight = weight,
+        Score = score,
+        Status = status,
+        Explanation = explanation,
+        Deviation = reported.Deviation.Length > 0 ? reported.Deviation : null,
+        DeviationType = reported.DeviationType.Length > 0 ? reported.DeviationType : null,
+        Likelihood = reported.Likelihood.Length > 0 ? reported.Likelihood : null,
+        Flags = flags,
+    };
+
+    private static string ExplainYearEnd(Indicator indicator, Target target, ReportedActual reported, RuleOutcome outcome, double points, double weight)
+    {
+        var a = reported.Input;
+        var scoreText = weight > 0 ? $"得 {Number(outcome.Output)} 分（分值 {Number(weight)}）" : (outcome.Met ? "达成（本方案不计分）" : "未达成（本方案不计分）");
+        if (target.Direction == Direction.Qualitative)
+        {
+            var share = weight > 0 ? outcome.Output / points : outcome.Output;
+            return $"定性指标，目标“{target.Text}”，实际“{reported.Text}”：{a.Band}，按 {Percent(share)} 计分，{scoreText}";
+        }
+        var t = target.Form == TargetForm.TimeProgress ? "序时进度" : $"{Number((double)(target.Value ?? 0))}{target.Unit}";
+        var actual = $"{Number(a.Value)}{(target.IsPercent ? "%" : a.Unit)}";
+        if (outcome.Met)
+            return $"实际 {actual}，目标 {target.Text}：达成，{scoreText}";
+        var w = Number(weight);
+        var tv = target.Form == TargetForm.TimeProgress ? "序时进度" : Number((double)(target.Value ?? 0));
+        var av = Number(Math.Max(a.Value, 0));
+        var formula = indicator.Tolerance is not null
+            ? $"分值 × min(实际 ÷ 目标, 目标 ÷ 实际) = {w} × min({av} ÷ {tv}, {tv} ÷ {av})"
+            : target.Direction == Direction.Negative
+                ? $"反向指标按 分值 × 目标 ÷ 实际 = {w} × {tv} ÷ {av}"
+                : $"正向指标按 分值 × 实际 ÷ 目标 = {w} × {av} ÷ {tv}";
+        return weight > 0
+            ? $"实际 {actual}，目标 {target.Text}：未达成，{formula} = {Number(outcome.Output)} 分"
+            : $"实际 {actual}，目标 {t}：{(outcome.Output > 0 ? "部分达成" : "未达成")}（本方案不计分）";
+    }
+
+    private static string ExplainMidYear(Indicator indicator, Target target, ReportedActual reported, double completion, string warning, double? forecast, double progress)
+    {
+        var forecastText = forecast is null ? "" : $"；按时间进度线性预测全年 {Number(forecast.Value)}{indicator.YearEndTarget.Unit}（全年目标 {indicator.YearEndTarget.Text}）";
+        if (target.Direction == Direction.Qualitative)
+            return $"定性指标，半年目标“{target.Text}”，实际“{reported.Text}”：{reported.Input.Band}，{Warnings.Chinese(warning)}";
+        var t = target.Form == TargetForm.TimeProgress ? $"序时进度 {Percent(progress)}" : target.Text;
+        return $"半年目标 {t}，实际 {reported.Text}，完成 {Percent(completion)}：{Warnings.Chinese(warning)}{forecastText}";
+    }
+
+    private static string Number(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+
+    private static string Percent(double ratio) => (ratio * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
+}
