@@ -32,9 +32,10 @@ public sealed class ActualsSet
     public static ActualsSet Match(IEnumerable<ActualRow> rows, IReadOnlyList<RulesProject> projects, Period period, string fileName)
     {
         var set = new ActualsSet();
+        var byName = projects.ToLookup(p => p.Project.Name, StringComparer.Ordinal);
         foreach (var row in rows)
         {
-            var project = FindProject(row, projects, fileName, set.Errors);
+            var project = FindProject(row, byName, projects, fileName, set.Errors);
             if (project is null)
                 continue;
             if (!set._byProject.TryGetValue(project, out var actuals))
@@ -103,10 +104,10 @@ public sealed class ActualsSet
         actuals.Indicators[indicator.Path] = new ReportedActual(row.Value, input, row.Deviation, row.DeviationType, row.Likelihood, row.Line);
     }
 
-    private static RulesProject? FindProject(ActualRow row, IReadOnlyList<RulesProject> projects, string fileName, List<ImportError> errors)
+    private static RulesProject? FindProject(ActualRow row, ILookup<string, RulesProject> byName, IReadOnlyList<RulesProject> projects, string fileName, List<ImportError> errors)
     {
         var name = row.Project.Trim();
-        var matches = projects.Where(p => p.Project.Name == name).ToList();
+        var matches = byName[name].ToList();
         if (row.Department.Length > 0)
             matches = matches.Where(p => p.Project.Department == row.Department.Trim()).ToList();
         if (row.Year.Length > 0)

@@ -27,8 +27,8 @@ public static class RuleGenerator
     {
         var p = table.Project;
         var rules = new JsonArray();
-        foreach (var indicator in table.Indicators)
-            rules.Add(Rule(indicator, period));
+        for (var i = 0; i < table.Indicators.Count; i++)
+            rules.Add(Rule(table.Indicators[i], period, i));
         return new JsonObject
         {
             ["WorkflowName"] = RuleNames.Workflow(p.Year, p.Department, p.Name, period),
@@ -36,7 +36,13 @@ public static class RuleGenerator
         };
     }
 
-    public static JsonObject Rule(Indicator indicator, Period period)
+    /// <summary>The local param that picks rule <paramref name="index"/>'s actual out of the workflow's <c>actuals</c> input.</summary>
+    public static string ActualParam(int index) => $"{RuleNames.ActualsInput}[{index}]";
+
+    /// <summary>The local param that picks rule <paramref name="index"/>'s points out of <c>context.Points</c>.</summary>
+    public static string PointsParam(int index) => $"{RuleNames.ContextInput}.Points[{index}]";
+
+    public static JsonObject Rule(Indicator indicator, Period period, int index)
     {
         var target = indicator.TargetFor(period);
         var properties = new JsonObject
@@ -76,7 +82,10 @@ public static class RuleGenerator
             ["RuleName"] = indicator.Path,
             ["Properties"] = properties,
         };
-        if (localParams.Count > 0)
+        // The workflow runs all its rules on one set of inputs; each rule picks its own actual (and points) by position.
+        localParams.Insert(0, ("actual", ActualParam(index)));
+        if (period == Period.YearEnd)
+            localParams.Insert(1, ("points", PointsParam(index)));
         {
             var array = new JsonArray();
             foreach (var (name, expr) in localParams)
@@ -108,7 +117,7 @@ public static class RuleGenerator
                 ("partlyShare", Number(DefaultBands[1].Default / 100)),
                 ("missedShare", Number(DefaultBands[2].Default / 100)),
             };
-            var points = yearEnd ? "context.Points * " : "";
+            var points = yearEnd ? "points * " : "";
             return (shares,
                 $"actual.Band == \"{RuleNames.Met}\"",
                 $"{points}(actual.HasPercent ? actual.Percent / 100.0 : 1.0)",
@@ -125,17 +134,17 @@ public static class RuleGenerator
             case Direction.Negative:
                 return (locals,
                     strict ? "actual.Value < target" : "actual.Value <= target",
-                    yearEnd ? "context.Points" : "1.0",
+                    yearEnd ? "points" : "1.0",
                     yearEnd
-                        ? "actual.Value > 0 ? context.Points * (context.LinearNegativeMiss ? Math.Max(1.0 - (actual.Value - target) / target, 0.0) : Math.Min(target / actual.Value, 1.0)) : 0.0"
+                        ? "actual.Value > 0 ? points * (context.LinearNegativeMiss ? Math.Max(1.0 - (actual.Value - target) / target, 0.0) : Math.Min(target / actual.Value, 1.0)) : 0.0"
                         : "actual.Value > 0 ? target / actual.Value : 0.0");
             default:
                 // Positive, and "=" read as "reach the value" (DOMAIN §4: real tables write = loosely).
                 return (locals,
                     strict ? "actual.Value > target" : "actual.Value >= target",
-                    yearEnd ? "context.Points" : "target > 0 ? actual.Value / target : 1.0",
+                    yearEnd ? "points" : "target > 0 ? actual.Value / target : 1.0",
                     yearEnd
-                        ? "target > 0 ? context.Points * Math.Min(Math.Max(actual.Value, 0.0) / target, 1.0) : 0.0"
+                        ? "target > 0 ? points * Math.Min(Math.Max(actual.Value, 0.0) / target, 1.0) : 0.0"
                         : "target > 0 ? Math.Max(actual.Value, 0.0) / target : 0.0");
         }
     }
@@ -151,8 +160,8 @@ public static class RuleGenerator
         const string ratio = "(actual.Value > 0 && target > 0 ? Math.Min(actual.Value / target, target / actual.Value) : 0.0)";
         return (locals,
             "Math.Abs(actual.Value - target) <= tolerance",
-            yearEnd ? "context.Points" : "1.0",
-            yearEnd ? "context.Points * " + ratio : ratio);
+            yearEnd ? "points" : "1.0",
+            yearEnd ? "points * " + ratio : ratio);
     }
 
     /// <summary>A number as a double literal the expression parser reads back exactly.</summary>

@@ -1,7 +1,8 @@
 namespace BudgetEvaluation.Core.Rules;
 
 /// <summary>
-/// The reported actual of one indicator, as rule expressions see it (input <c>actual</c>).
+/// The reported actual of one indicator, as rule expressions see it (local param <c>actual</c>, picked by the rule's
+/// position out of the workflow input <c>actuals</c>).
 /// Quantities are in the target's unit; percentages are in percent (96.3 for 96.3%).
 /// </summary>
 public sealed record ActualInput
@@ -18,8 +19,8 @@ public sealed record ActualInput
 /// <summary>What the scoring run supplies to every rule (input <c>context</c>).</summary>
 public sealed record RuleContext
 {
-    /// <summary>The indicator's points (分值) under the scheme in use; 0 in mid-year monitoring.</summary>
-    public double Points { get; init; }
+    /// <summary>Each rule's points (分值) under the scheme in use, by rule position; empty in mid-year monitoring.</summary>
+    public double[] Points { get; init; } = [];
     /// <summary>序时进度 at the review date, 0..1.</summary>
     public double TimeProgress { get; init; }
     /// <summary>Scheme option: score 反向 misses as points × (1 − (actual − target)/target) instead of target/actual.</summary>
@@ -29,7 +30,7 @@ public sealed record RuleContext
 /// <summary>Names shared by the rules generator and the evaluator.</summary>
 public static class RuleNames
 {
-    public const string ActualInput = "actual";
+    public const string ActualsInput = "actuals";
     public const string ContextInput = "context";
     public const string Met = "达成";
     public const string PartlyMet = "部分达成";

@@ -35,25 +35,30 @@ public static class RulesValidator
             var set = new RuleSet(workflows);
             foreach (var workflow in workflows)
             {
-                foreach (var rule in workflow.Rules)
+                var count = workflow.Rules.Count();
+                ruleCount += count;
+                for (var i = 0; i < count; i++)
                 {
-                    ruleCount++;
-                    foreach (var actual in Probes)
-                    {
-                        var outcome = await set.EvaluateAsync(workflow.WorkflowName, rule.RuleName, actual, ProbeContext);
-                        if (outcome.Error is not null)
-                        {
-                            failures.Add(new RuleFailure(file, workflow.WorkflowName, rule.RuleName, outcome.Error));
-                            break;
-                        }
-                    }
+                    var rule = workflow.Rules.ElementAt(i);
+                    var actualParam = rule.LocalParams?.FirstOrDefault(p => p.Name == "actual")?.Expression;
+                    if (actualParam != RuleGenerator.ActualParam(i))
+                        failures.Add(new RuleFailure(file, workflow.WorkflowName, rule.RuleName,
+                            $"第 {i + 1} 条规则的局部参数 actual 应为“{RuleGenerator.ActualParam(i)}”，实际为“{actualParam ?? "缺失"}”"));
+                }
+                var context = ProbeContext with { Points = Enumerable.Repeat(10.0, count).ToArray() };
+                var failed = new HashSet<string>();
+                foreach (var probe in Probes)
+                {
+                    var outcomes = await set.EvaluateAsync(workflow.WorkflowName, Enumerable.Repeat(probe, count).ToArray(), context);
+                    foreach (var outcome in outcomes.Where(o => o.Error is not null && failed.Add(o.Rule)))
+                        failures.Add(new RuleFailure(file, workflow.WorkflowName, outcome.Rule, outcome.Error!));
                 }
             }
         }
         return (fileCount, ruleCount, failures);
     }
 
-    private static readonly RuleContext ProbeContext = new() { Points = 10, TimeProgress = 0.5 };
+    private static readonly RuleContext ProbeContext = new() { TimeProgress = 0.5 };
 
     /// <summary>Actuals that drive every rule down both its success and failure branch.</summary>
     private static readonly ActualInput[] Probes =

@@ -42,10 +42,11 @@ public sealed class Evaluator(ScoringScheme scheme)
         var table = project.Table;
         var funds = table.Project.Funds;
         var weights = Weights(table);
-        var workflow = project.WorkflowName(Period.YearEnd);
-        var context = new RuleContext { TimeProgress = TimeProgress(asOf), LinearNegativeMiss = Scheme.LinearNegativeMiss };
         var annualBudget = (double)funds.AnnualBudget;
         var rate = ExecutionRate(actuals.Spent, annualBudget);
+        // Zero-point rows (决策/过程 in the default scheme) run with 1 point to learn their met / not-met status.
+        var context = new RuleContext { TimeProgress = TimeProgress(asOf), LinearNegativeMiss = Scheme.LinearNegativeMiss };
+        var outcomes = await Run(rules, project, Period.YearEnd, actuals, rate, context, path => weights[path] > 0 ? weights[path] : 1.0);
 
         var indicators = new List<IndicatorResult>();
         var missing = new List<string>();
@@ -62,9 +63,8 @@ public sealed class Evaluator(ScoringScheme scheme)
                 indicators.Add(Missing(indicator, target, isFundsRule ? 0 : weight));
                 continue;
             }
-            // Zero-point rows (决策/过程 in the default scheme) are still run for their met / not-met status.
             var points = weight > 0 ? weight : 1.0;
-            var outcome = await Run(rules, workflow, indicator, reported.Input, context with { Points = points });
+            var outcome = outcomes[indicator.Path];
             var score = weight > 0 ? outcome.Output : 0;
             var status = outcome.Met ? Statuses.Met : outcome.Output > 0 ? Statuses.Partly : Statuses.Missed;
             var flags = new List<string>();
@@ -129,10 +129,9 @@ public sealed class Evaluator(ScoringScheme scheme)
         var funds = table.Project.Funds;
         var thresholds = Scheme.MidYear;
         var progress = TimeProgress(asOf);
-        var context = new RuleContext { TimeProgress = progress, Points = 0 };
-        var workflow = project.WorkflowName(Period.MidYear);
         var annualBudget = (double)funds.AnnualBudget;
         var rate = ExecutionRate(actuals.Spent, annualBudget);
+        var outcomes = await Run(rules, project, Period.MidYear, actuals, rate, new RuleContext { TimeProgress = progress }, null);
         var plannedRate = funds.MidYearPlannedSpend is { } plan && annualBudget > 0 ? (double)plan / annualBudget : (double?)null;
         var (spendingWarning, spendingExplanation) = SpendingWarning(rate, plannedRate, progress, actuals.Spent is not null);
 
@@ -150,7 +149,7 @@ public sealed class Evaluator(ScoringScheme scheme)
                 projectWarning = Warnings.Red;
                 continue;
             }
-            var outcome = await Run(rules, workflow, indicator, reported.Input, context);
+            var outcome = outcomes[indicator.Path];
             var completion = outcome.Output;
             string warning;
             if (IsBudgetExecution(indicator))
@@ -261,13 +260,31 @@ public sealed class Evaluator(ScoringScheme scheme)
         return found;
     }
 
-    private static async Task<RuleOutcome> Run(RuleSet rules, string workflow, Indicator indicator, ActualInput input, RuleContext context)
+    /// <summary>Runs the project's workflow for the period once; outcomes by indicator path (missing actuals run on a placeholder and are ignored).</summary>
+    private static async Task<Dictionary<string, RuleOutcome>> Run(
+        RuleSet rules, RulesProject project, Period period, ProjectActuals actuals, double? rate, RuleContext context, Func<string, double>? points)
     {
-        var outcome = await rules.EvaluateAsync(workflow, indicator.Path, input, context);
-        return outcome.Error is null
-            ? outcome
-            : throw new InvalidOperationException($"规则“{workflow}”/“{indicator.Path}”执行出错：{outcome.Error}");
+        var workflow = project.WorkflowFor(period)!;
+        var byPath = project.Table.Indicators.ToDictionary(i => i.Path, StringComparer.Ordinal);
+        var ruleNames = workflow.Rules.Select(r => r.RuleName).ToArray();
+        var inputs = ruleNames.Select(name => byPath.TryGetValue(name, out var indicator)
+            ? Actual(indicator, actuals, rate, out _)?.Input ?? Placeholder
+            : Placeholder).ToArray();
+        var pointsByRule = points is null ? [] : ruleNames.Select(name => byPath.ContainsKey(name) ? points(name) : 0).ToArray();
+        var outcomes = await rules.EvaluateAsync(workflow.WorkflowName, inputs, context with { Points = pointsByRule });
+        var result = new Dictionary<string, RuleOutcome>(StringComparer.Ordinal);
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            if (outcomes[i].Error is { } error && !ReferenceEquals(inputs[i], Placeholder))
+                throw new InvalidOperationException($"规则“{workflow.WorkflowName}”/“{outcomes[i].Rule}”执行出错：{error}");
+            result[ruleNames[i]] = outcomes[i];
+        }
+        foreach (var indicator in project.Table.Indicators.Where(i => !result.ContainsKey(i.Path)))
+            throw new InvalidOperationException($"工作流“{workflow.WorkflowName}”缺少指标“{indicator.Path}”的规则");
+        return result;
     }
+
+    private static readonly ActualInput Placeholder = new();
 
     private (string Warning, string Explanation) SpendingWarning(double? rate, double? plannedRate, double progress, bool reported)
     {
