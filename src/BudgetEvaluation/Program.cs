@@ -10,5 +10,6 @@ var root = new RootCommand("BudgetEvaluation：项目支出绩效目标导入、
     ValidateCommand.Create(),
     ScoreCommand.Create(),
     LintCommand.Create(),
+    TemplateCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

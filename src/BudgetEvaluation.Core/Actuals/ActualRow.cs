@@ -37,6 +37,9 @@ public static class ActualsColumns
     public const string Deviation = "偏差原因分析及改进措施";
     public const string DeviationType = "偏差原因类型";
     public const string Likelihood = "完成目标可能性";
+    /// <summary>The template's read-only target columns; actuals files may carry them and they are ignored.</summary>
+    public const string MidYearTarget = "半年指标值";
+    public const string YearEndTarget = "全年指标值";
 
     public const string FundsCategory = "项目资金";
     public const string SpendingIndicator = "执行数";

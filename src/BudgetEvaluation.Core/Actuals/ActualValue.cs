@@ -14,6 +14,17 @@ public static partial class ActualValue
     [GeneratedRegex(@"^(?<num>\d+(?:\.\d+)?)%?$")]
     private static partial Regex BandPercent();
 
+    [GeneratedRegex(@"(?<=\d),(?=\d{3}(?!\d))")]
+    private static partial Regex ThousandsSeparator();
+
+    /// <summary>The bands' full official labels (自评表 notes), which people copy in place of the short words.</summary>
+    private static readonly (string Label, string Band)[] BandLabels =
+    [
+        ("部分达成并具有一定效果", RuleNames.PartlyMet),
+        ("未达成且效果较差", RuleNames.NotMet),
+        ("达成年度指标", RuleNames.Met),
+    ];
+
     /// <summary>
     /// Parses <paramref name="text"/> for <paramref name="target"/>; returns null with the reason (Chinese, naming what was expected).
     /// </summary>
@@ -23,6 +34,8 @@ public static partial class ActualValue
         var normalized = TargetNotation.Normalize(text);
         if (target.Direction == Direction.Qualitative)
             return Qualitative(normalized, target, bands, out error);
+        // "1,700个" as Excel users write thousands.
+        normalized = ThousandsSeparator().Replace(normalized, "");
 
         var match = Number().Match(normalized);
         if (!match.Success)
@@ -64,12 +77,20 @@ public static partial class ActualValue
     private static ActualInput? Qualitative(string normalized, Target target, IReadOnlyDictionary<string, (double Low, double High)> bands, out string? error)
     {
         error = null;
+        foreach (var (label, band) in BandLabels)
+        {
+            if (normalized.StartsWith(label, StringComparison.Ordinal))
+            {
+                normalized = band + normalized[label.Length..];
+                break;
+            }
+        }
         // Longest band word first: 部分达成 and 未达成 both contain 达成.
         foreach (var band in new[] { RuleNames.PartlyMet, RuleNames.NotMet, RuleNames.Met })
         {
             if (!normalized.StartsWith(band, StringComparison.Ordinal))
                 continue;
-            var rest = normalized[band.Length..].TrimStart(':', '：', ',', '，');
+            var rest = normalized[band.Length..].TrimStart(':', '：', ',', '，', '(', '（').TrimEnd(')', '）');
             if (rest.Length == 0)
                 return new ActualInput { Band = band };
             var m = BandPercent().Match(rest);

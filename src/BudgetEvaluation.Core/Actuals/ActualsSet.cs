@@ -7,10 +7,18 @@ namespace BudgetEvaluation.Core.Actuals;
 /// <summary>One indicator's reported actual, parsed against its target.</summary>
 public sealed record ReportedActual(string Text, ActualInput Input, string Deviation, string DeviationType, string Likelihood, int Line);
 
+/// <summary>偏差原因 and the mid-year choices written on a row whose 实际完成值 is blank.</summary>
+public sealed record IndicatorNote(string Deviation, string DeviationType, string Likelihood, int Line);
+
 /// <summary>A project's actuals for one period.</summary>
 public sealed class ProjectActuals
 {
     public Dictionary<string, ReportedActual> Indicators { get; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Explanations on rows without an actual, by indicator path. 预算执行率 is computed from the spending row, so its
+    /// 偏差原因 arrives this way (on its own row, or on the spending row).
+    /// </summary>
+    public Dictionary<string, IndicatorNote> Notes { get; } = new(StringComparer.Ordinal);
     /// <summary>执行数 in 万元, or null when the spending row is missing.</summary>
     public double? Spent { get; set; }
     public string SpentText { get; set; } = "";
@@ -32,7 +40,9 @@ public sealed class ActualsSet
     public static ActualsSet Match(IEnumerable<ActualRow> rows, IReadOnlyList<RulesProject> projects, Period period, string fileName)
     {
         var set = new ActualsSet();
-        var byName = projects.ToLookup(p => p.Project.Name, StringComparer.Ordinal);
+        var byName = projects.ToLookup(p => NameKey(p.Project.Name), StringComparer.Ordinal);
+        // First line of each project's spending row and each indicator's row, blank or not, to name duplicates.
+        var seen = new Dictionary<RulesProject, Dictionary<string, int>>(ReferenceEqualityComparer.Instance);
         foreach (var row in rows)
         {
             var project = FindProject(row, byName, projects, fileName, set.Errors);
@@ -42,23 +52,37 @@ public sealed class ActualsSet
                 set._byProject[project] = actuals = new ProjectActuals();
             if (row.IsSpending)
             {
+                if (IsDuplicate(row, project, ActualsColumns.SpendingIndicator, $"项目“{project.Project.Name}”的执行数", seen, fileName, set.Errors))
+                    continue;
                 AcceptSpending(row, actuals, project, fileName, set.Errors);
                 continue;
             }
-            AcceptIndicator(row, actuals, project, period, fileName, set.Errors);
+            var indicator = FindIndicator(row, project, fileName, set.Errors);
+            if (indicator is null || IsDuplicate(row, project, indicator.Path, $"项目“{project.Project.Name}”的指标“{indicator.Name}”", seen, fileName, set.Errors))
+                continue;
+            AcceptIndicator(row, indicator, actuals, project, period, fileName, set.Errors);
         }
         return set;
     }
 
+    private static bool IsDuplicate(ActualRow row, RulesProject project, string key, string what, Dictionary<RulesProject, Dictionary<string, int>> seen, string fileName, List<ImportError> errors)
+    {
+        if (!seen.TryGetValue(project, out var lines))
+            seen[project] = lines = new(StringComparer.Ordinal);
+        if (lines.TryAdd(key, row.Line))
+            return false;
+        errors.Add(new ImportError(fileName, row.Line, ActualsColumns.Indicator, $"{what}重复填报：第{lines[key]}行已有同一行（本行实际完成值“{row.Value}”）"));
+        return true;
+    }
+
     private static void AcceptSpending(ActualRow row, ProjectActuals actuals, RulesProject project, string fileName, List<ImportError> errors)
     {
+        // 预算执行率 is the spending row's ratio: an explanation written here belongs to it (its own row wins).
+        if (HasNote(row) && project.Table.Indicators.FirstOrDefault(i => i.Name == IndicatorTree.BudgetExecutionRate) is { } rate)
+            actuals.Notes.TryAdd(rate.Path, new IndicatorNote(row.Deviation, row.DeviationType, row.Likelihood, row.Line));
+        CheckChoices(row, fileName, errors);
         if (row.Value.Length == 0)
             return;
-        if (actuals.SpentText.Length > 0)
-        {
-            errors.Add(new ImportError(fileName, row.Line, ActualsColumns.Value, $"项目“{project.Project.Name}”的执行数重复填报"));
-            return;
-        }
         if (!ActualValue.TryAmount(row.Value, out var amount))
         {
             errors.Add(new ImportError(fileName, row.Line, ActualsColumns.Value, $"项目“{project.Project.Name}”执行数“{row.Value}”应为金额（万元），如“130”或“130万元”"));
@@ -68,32 +92,42 @@ public sealed class ActualsSet
         actuals.SpentText = row.Value;
     }
 
-    private static void AcceptIndicator(ActualRow row, ProjectActuals actuals, RulesProject project, Period period, string fileName, List<ImportError> errors)
+    private static bool HasNote(ActualRow row) => row.Deviation.Length > 0 || row.DeviationType.Length > 0 || row.Likelihood.Length > 0;
+
+    private static void CheckChoices(ActualRow row, string fileName, List<ImportError> errors)
     {
-        var candidates = project.Table.Indicators.Where(i => i.Name == row.Indicator.Trim()).ToList();
-        if (row.Subcategory.Length > 0 && candidates.Count > 1)
-            candidates = candidates.Where(i => i.Subcategory == row.Subcategory.Trim()).ToList();
-        if (candidates.Count != 1)
-        {
-            var names = project.Table.Indicators.Select(i => i.Name).ToList();
-            var message = candidates.Count == 0
-                ? $"项目“{project.Project.Name}”没有三级指标“{row.Indicator}”；最接近的是：{string.Join("、", Closest(row.Indicator, names).Select(n => $"“{n}”"))}"
-                : $"项目“{project.Project.Name}”有多个三级指标“{row.Indicator}”：请填写二级指标以区分";
-            errors.Add(new ImportError(fileName, row.Line, ActualsColumns.Indicator, message));
-            return;
-        }
-        var indicator = candidates[0];
-        if (actuals.Indicators.ContainsKey(indicator.Path))
-        {
-            errors.Add(new ImportError(fileName, row.Line, ActualsColumns.Indicator, $"项目“{project.Project.Name}”的指标“{indicator.Name}”重复填报"));
-            return;
-        }
         if (row.DeviationType.Length > 0 && !ActualsColumns.DeviationTypes.Contains(row.DeviationType))
             errors.Add(new ImportError(fileName, row.Line, ActualsColumns.DeviationType, $"偏差原因类型“{row.DeviationType}”应为：{string.Join("、", ActualsColumns.DeviationTypes)}"));
         if (row.Likelihood.Length > 0 && !ActualsColumns.Likelihoods.Contains(row.Likelihood))
             errors.Add(new ImportError(fileName, row.Line, ActualsColumns.Likelihood, $"完成目标可能性“{row.Likelihood}”应为：{string.Join("、", ActualsColumns.Likelihoods)}"));
+    }
+
+    private static Indicator? FindIndicator(ActualRow row, RulesProject project, string fileName, List<ImportError> errors)
+    {
+        var name = NameKey(row.Indicator);
+        var candidates = project.Table.Indicators.Where(i => NameKey(i.Name) == name).ToList();
+        if (row.Subcategory.Length > 0 && candidates.Count > 1)
+            candidates = candidates.Where(i => NameKey(i.Subcategory) == NameKey(row.Subcategory)).ToList();
+        if (candidates.Count == 1)
+            return candidates[0];
+        var names = project.Table.Indicators.Select(i => i.Name).ToList();
+        var message = candidates.Count == 0
+            ? $"项目“{project.Project.Name}”没有三级指标“{row.Indicator}”；最接近的是：{string.Join("、", Closest(row.Indicator, names).Select(n => $"“{n}”"))}"
+            : $"项目“{project.Project.Name}”有多个三级指标“{row.Indicator}”：请填写二级指标以区分";
+        errors.Add(new ImportError(fileName, row.Line, ActualsColumns.Indicator, message));
+        return null;
+    }
+
+    private static void AcceptIndicator(ActualRow row, Indicator indicator, ProjectActuals actuals, RulesProject project, Period period, string fileName, List<ImportError> errors)
+    {
+        CheckChoices(row, fileName, errors);
         if (row.Value.Length == 0)
-            return; // left blank in the template: 未填报
+        {
+            // Left blank in the template: 未填报. An explanation is still kept (预算执行率's actual is computed).
+            if (HasNote(row))
+                actuals.Notes[indicator.Path] = new IndicatorNote(row.Deviation, row.DeviationType, row.Likelihood, row.Line);
+            return;
+        }
         var target = indicator.TargetFor(period);
         var input = ActualValue.TryParse(row.Value, target, project.Bands(period, indicator.Path), out var error);
         if (input is null)
@@ -104,18 +138,27 @@ public sealed class ActualsSet
         actuals.Indicators[indicator.Path] = new ReportedActual(row.Value, input, row.Deviation, row.DeviationType, row.Likelihood, row.Line);
     }
 
+    /// <summary>
+    /// Names as compared: full-width forms, spaces and quote marks ignored, since people retype “通创荟” as "通创荟" or 通创荟.
+    /// </summary>
+    public static string NameKey(string name)
+    {
+        var normalized = TargetNotation.Normalize(name);
+        return string.Concat(normalized.Where(ch => ch is not ('"' or '\'' or '“' or '”' or '‘' or '’' or '「' or '」' or '『' or '』')));
+    }
+
     private static RulesProject? FindProject(ActualRow row, ILookup<string, RulesProject> byName, IReadOnlyList<RulesProject> projects, string fileName, List<ImportError> errors)
     {
-        var name = row.Project.Trim();
+        var name = NameKey(row.Project);
         var matches = byName[name].ToList();
         if (row.Department.Length > 0)
-            matches = matches.Where(p => p.Project.Department == row.Department.Trim()).ToList();
+            matches = matches.Where(p => NameKey(p.Project.Department) == NameKey(row.Department)).ToList();
         if (row.Year.Length > 0)
             matches = matches.Where(p => p.Project.Year.ToString(System.Globalization.CultureInfo.InvariantCulture) == row.Year.Trim().TrimEnd('年')).ToList();
         if (matches.Count == 1)
             return matches[0];
         var message = matches.Count == 0
-            ? $"没有名为“{row.Project}”的项目{(row.Department.Length > 0 ? $"（主管部门“{row.Department}”）" : "")}；最接近的是：{string.Join("、", Closest(name, projects.Select(p => p.Project.Name).Distinct()).Select(n => $"“{n}”"))}"
+            ? $"没有名为“{row.Project}”的项目{(row.Department.Length > 0 ? $"（主管部门“{row.Department}”）" : "")}{(row.Year.Length > 0 ? $"（年度“{row.Year}”）" : "")}；最接近的是：{string.Join("、", Closest(row.Project, projects.Select(p => p.Project.Name).Distinct()).Select(n => $"“{n}”"))}"
             : $"项目名称“{row.Project}”对应多个项目（{string.Join("、", matches.Select(p => $"{p.Project.Year} {p.Project.Department}"))}）：请填写主管部门和年度";
         errors.Add(new ImportError(fileName, row.Line, ActualsColumns.Project, message));
         return null;

@@ -251,7 +251,10 @@ public sealed class Evaluator(ScoringScheme scheme)
     {
         if (IsBudgetExecution(indicator) && rate is not null)
         {
-            actuals.Indicators.TryGetValue(indicator.Path, out var written);
+            // The explanation comes from the row, written with a value or (as the template asks) without one.
+            var written = actuals.Indicators.TryGetValue(indicator.Path, out var reported)
+                ? new IndicatorNote(reported.Deviation, reported.DeviationType, reported.Likelihood, reported.Line)
+                : actuals.Notes.GetValueOrDefault(indicator.Path);
             text = Percent(rate.Value);
             return new ReportedActual(text, new ActualInput { Value = rate.Value * 100, Unit = "%" }, written?.Deviation ?? "", written?.DeviationType ?? "", written?.Likelihood ?? "", written?.Line ?? 0);
         }
