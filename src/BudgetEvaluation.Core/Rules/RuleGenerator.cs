@@ -129,7 +129,10 @@ public static class RuleGenerator
             : Number((double)target.Value!.Value);
         var locals = new List<(string, string)> { ("target", targetParam) };
         var strict = target.Comparison is ">" or "<";
-        switch (target.Direction)
+        // A year-end "=0" (安全事故 =0起) is met only by an actual ≤ 0 (DOMAIN §4), so it scores as a 反向 target;
+        // at mid-year a half-year target of 0 is met by any actual ≥ 0 (DOMAIN §5) and stays "reach the value".
+        var zeroEqual = yearEnd && target.Direction == Direction.Equal && target.Value == 0;
+        switch (zeroEqual ? Direction.Negative : target.Direction)
         {
             case Direction.Negative:
                 return (locals,

@@ -61,49 +61,28 @@ public sealed class Evaluator(ScoringScheme scheme)
             {
                 missing.Add(indicator.Path);
                 indicators.Add(Missing(indicator, target, isFundsRule ? 0 : weight));
+                if (isFundsRule)
+                    fundsResult = FundsPart(funds, annualBudget, actuals.Spent, rate, weight, 0, "未填报执行数，预算执行率得 0 分");
                 continue;
             }
             var points = weight > 0 ? weight : 1.0;
             var outcome = outcomes[indicator.Path];
             var score = weight > 0 ? outcome.Output : 0;
-            var status = outcome.Met ? Statuses.Met : outcome.Output > 0 ? Statuses.Partly : Statuses.Missed;
+            var status = StatusOf(target, reported.Input, outcome);
             var flags = new List<string>();
-            if (target.Direction is Direction.Positive or Direction.Equal && target.Value is > 0 && reported.Input.Value >= (double)target.Value * Scheme.OverAchievementRatio)
-                flags.Add($"实际完成值达到目标的 {Percent(reported.Input.Value / (double)target.Value)}，超过 {Percent(Scheme.OverAchievementRatio)}：请说明偏差原因（目标是否偏低）");
+            if (Achievement(target, reported.Input) is { } achieved && achieved >= Scheme.OverAchievementRatio - 1e-9)
+                flags.Add($"实际完成值达到目标的 {Percent(achieved)}，超过 {Percent(Scheme.OverAchievementRatio)}：请说明偏差原因（目标是否偏低）");
             var explanation = ExplainYearEnd(indicator, target, reported, outcome, points, weight);
             if (isFundsRule)
             {
-                fundsResult = new FundsResult
-                {
-                    AnnualBudget = annualBudget,
-                    Total = (double?)funds.Total,
-                    FiscalAppropriation = (double?)funds.FiscalAppropriation,
-                    CarriedOver = (double?)funds.CarriedOver,
-                    Other = (double?)funds.Other,
-                    Spent = actuals.Spent,
-                    ExecutionRate = rate,
-                    Weight = weight,
-                    Score = score,
-                    Explanation = explanation,
-                };
+                fundsResult = FundsPart(funds, annualBudget, actuals.Spent, rate, weight, score, explanation);
                 indicators.Add(Row(indicator, target, actualText, 0, 0, status, $"{explanation}（计入项目资金部分）", reported, flags));
                 continue;
             }
             indicators.Add(Row(indicator, target, actualText, weight, score, status, explanation, reported, flags));
         }
-        fundsResult ??= new FundsResult
-        {
-            AnnualBudget = annualBudget,
-            Total = (double?)funds.Total,
-            FiscalAppropriation = (double?)funds.FiscalAppropriation,
-            CarriedOver = (double?)funds.CarriedOver,
-            Other = (double?)funds.Other,
-            Spent = actuals.Spent,
-            ExecutionRate = rate,
-            Weight = 0,
-            Score = 0,
-            Explanation = actuals.Spent is null ? "未填报执行数" : $"执行率 {Percent(rate ?? 0)}，本方案在过程指标中计分",
-        };
+        fundsResult ??= FundsPart(funds, annualBudget, actuals.Spent, rate, 0, 0,
+            actuals.Spent is null ? "未填报执行数" : $"执行率 {Percent(rate ?? 0)}，本方案在过程指标中计分");
         var total = fundsResult.Score + indicators.Sum(i => i.Score);
         return new ProjectEvaluation
         {
@@ -163,10 +142,10 @@ public sealed class Evaluator(ScoringScheme scheme)
             projectWarning = Warnings.Worst(projectWarning, warning);
 
             var flags = new List<string>();
-            if (target.Direction is Direction.Positive or Direction.Equal && target.Value is > 0 && reported.Input.Value >= (double)target.Value * thresholds.OverrunRatio)
-                flags.Add($"半年实际完成值达到半年目标的 {Percent(reported.Input.Value / (double)target.Value)}，超过 {Percent(thresholds.OverrunRatio)}：半年目标是否偏低？");
+            if (Achievement(target, reported.Input) is { } achieved && achieved >= thresholds.OverrunRatio - 1e-9)
+                flags.Add($"半年实际完成值达到半年目标的 {Percent(achieved)}，超过 {Percent(thresholds.OverrunRatio)}：半年目标是否偏低？");
             var forecast = Forecast(indicator, reported.Input, progress);
-            var status = outcome.Met ? Statuses.Met : completion > 0 ? Statuses.Partly : Statuses.Missed;
+            var status = StatusOf(target, reported.Input, outcome);
             var explanation = ExplainMidYear(indicator, target, reported, completion, warning, forecast, progress);
             indicators.Add(Row(indicator, target, actualText, 0, 0, status, explanation, reported, flags) with
             {
@@ -211,6 +190,11 @@ public sealed class Evaluator(ScoringScheme scheme)
     /// after explicit rule weights; a category without indicators gives its points to the other scored
     /// categories in proportion to their points (DOMAIN §4).
     /// </summary>
+    /// <remarks>
+    /// Explicit weights are kept as written when they fit in the category and leave indicators to share the rest.
+    /// When they cannot (every indicator weighted, or their sum over the category's points) they are scaled in
+    /// proportion to fill the category exactly, so a project's points always sum to 100 whatever the scheme.
+    /// </remarks>
     public Dictionary<string, double> Weights(TargetTable table)
     {
         var weights = table.Indicators.ToDictionary(i => i.Path, _ => 0.0, StringComparer.Ordinal);
@@ -230,16 +214,50 @@ public sealed class Evaluator(ScoringScheme scheme)
             var points = Scheme.CategoryPoints[category];
             if (scoredPoints > 0)
                 points += spare * Scheme.CategoryPoints[category] / scoredPoints;
-            var explicitWeights = members.Where(m => m.Weight is not null).ToList();
-            foreach (var m in explicitWeights)
-                weights[m.Path] = (double)m.Weight!.Value;
             var rest = members.Where(m => m.Weight is null).ToList();
-            var remaining = Math.Max(points - explicitWeights.Sum(m => (double)m.Weight!.Value), 0);
+            var explicitSum = members.Sum(m => Math.Max((double)(m.Weight ?? 0), 0));
+            if (rest.Count == 0 && explicitSum <= 0)
+                rest = members; // every weight 0: share equally rather than let the category's points vanish
+            var fits = rest.Count > 0 && explicitSum <= points + 1e-9;
+            foreach (var m in members.Except(rest))
+                weights[m.Path] = Math.Max((double)m.Weight!.Value, 0) * (fits ? 1.0 : points / explicitSum);
             foreach (var m in rest)
-                weights[m.Path] = remaining / rest.Count;
+                weights[m.Path] = fits ? (points - explicitSum) / rest.Count : 0;
         }
         return weights;
     }
+
+    private static FundsResult FundsPart(Funds funds, double annualBudget, double? spent, double? rate, double weight, double score, string explanation) => new()
+    {
+        AnnualBudget = annualBudget,
+        Total = (double?)funds.Total,
+        FiscalAppropriation = (double?)funds.FiscalAppropriation,
+        CarriedOver = (double?)funds.CarriedOver,
+        Other = (double?)funds.Other,
+        Spent = spent,
+        ExecutionRate = rate,
+        Weight = weight,
+        Score = score,
+        Explanation = explanation,
+    };
+
+    /// <summary>met / partly / missed: the rule decides "met"; a qualitative miss takes its band, so 未达成 stays missed even with points.</summary>
+    /// <remarks>未达成 scores up to 60% of the points (30% by default), so "points above 0" cannot tell 部分达成 from 未达成.</remarks>
+    private static string StatusOf(Target target, ActualInput input, RuleOutcome outcome)
+    {
+        if (outcome.Met)
+            return Statuses.Met;
+        if (target.Direction == Direction.Qualitative)
+            return input.Band == RuleNames.PartlyMet ? Statuses.Partly : Statuses.Missed;
+        return outcome.Output > 0 ? Statuses.Partly : Statuses.Missed;
+    }
+
+    /// <summary>Actual ÷ target of a positive (or "reach") target above 0, for the over-achievement and over-run flags.</summary>
+    /// <remarks>Callers compare it with a small tolerance: 13 ÷ 10 against 1.3 must flag although binary floating point may land just below.</remarks>
+    private static double? Achievement(Target target, ActualInput actual) =>
+        target.Direction is Direction.Positive or Direction.Equal && target.Value is { } value && value > 0
+            ? actual.Value / (double)value
+            : null;
 
     private static bool IsBudgetExecution(Indicator indicator) => indicator.Name == IndicatorTree.BudgetExecutionRate;
 
@@ -308,10 +326,18 @@ public sealed class Evaluator(ScoringScheme scheme)
     }
 
     /// <summary>Linear full-year forecast for cumulative counts: actual ÷ 序时进度. Rates, times and qualitative targets get none.</summary>
+    /// <remarks>
+    /// A quantity is cumulative when its half-year target is below the full-year one (≥900个 of ≥1800个). One whose
+    /// half-year target equals the full-year one is a level, not a running total (an area of =2517.03平方米, a
+    /// contract amount of ≥5万元): doubling it at mid-year would forecast nonsense, so it gets none.
+    /// </remarks>
     private static double? Forecast(Indicator indicator, ActualInput actual, double progress)
     {
         var full = indicator.YearEndTarget;
+        var half = indicator.MidYearTarget;
         if (progress <= 0 || full.Direction is not (Direction.Positive or Direction.Equal) || !full.IsQuantitative || full.IsPercent || full.Form == TargetForm.TimeProgress)
+            return null;
+        if (half.Value is not { } halfValue || full.Value is not { } fullValue || halfValue >= fullValue)
             return null;
         return actual.Value / progress;
     }

@@ -79,6 +79,12 @@ public sealed record ScoringScheme
 
     private void Check()
     {
+        // A negative part could make the sum 100 while giving some category more than 100.
+        if (BudgetExecutionPoints is < 0)
+            throw new FormatException($"预算执行率分值不能为负数（{BudgetExecutionPoints}）");
+        var negative = CategoryPoints.Where(kv => kv.Value < 0).ToList();
+        if (negative.Count > 0)
+            throw new FormatException($"一级指标“{negative[0].Key}”的分值不能为负数（{negative[0].Value}）");
         var total = (BudgetExecutionPoints ?? 0) + CategoryPoints.Values.Sum();
         if (Math.Abs(total - 100) > 1e-6)
             throw new FormatException($"各部分分值之和应为 100，实际为 {total}");
