@@ -8,5 +8,6 @@ var root = new RootCommand("BudgetEvaluation：项目支出绩效目标导入、
 {
     ImportCommand.Create(),
     ValidateCommand.Create(),
+    ExportFlatCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
