@@ -343,7 +343,7 @@ public static partial class FlatTableImporter
             {
                 _reappeared = true;
                 Errors.Add(new ImportError(file, startRow, "项目名称",
-                    $"项目“{key.Name}”（{key.Department}，{key.Year}年度）已在第{span.First}–{span.Last}行出现，此处再次出现：同一项目的各行必须相邻"));
+                    $"项目“{key.Name}”（{key.Department}，{key.Year}年度）已在第{(span.First == span.Last ? $"{span.First}" : $"{span.First}–{span.Last}")}行出现，此处再次出现：同一项目的各行必须相邻"));
             }
         }
 
