@@ -324,6 +324,7 @@ public static partial class FlatTableImporter
         private readonly string _file;
         private readonly Header _header;
         private readonly string?[] _texts = new string?[FlatColumns.Count];
+        private readonly string?[] _raw = new string?[FlatColumns.Count];
         private readonly decimal?[] _amounts = new decimal?[FlatColumns.Count];
         private readonly int[] _valueRows = new int[FlatColumns.Count];
         private readonly List<Indicator> _indicators = [];
@@ -370,20 +371,23 @@ public static partial class FlatTableImporter
 
         private void AcceptProjectValue(FlatColumnSpec spec, string cell, int rowNumber)
         {
-            if (cell.Length == 0)
-                return;
             var i = (int)spec.Column;
+            // Bulk exports repeat the project's columns on every row: the same text needs no second look.
+            if (cell.Length == 0 || string.Equals(cell, _raw[i], StringComparison.Ordinal))
+                return;
             if (spec.Kind == FlatColumnKind.ProjectAmount)
             {
                 if (!TargetTableTextImporter.TryAmount(cell, out var amount))
                 {
                     Errors.Add(new ImportError(_file, rowNumber, spec.Header, $"项目“{ProjectName}”：{spec.Header}“{cell}”不是数字（应为万元金额，如 135 或 19.53）"));
+                    if (_valueRows[i] == 0)
+                        _raw[i] = cell; // the same bad value repeated on the project's other rows is reported once
                     return;
                 }
                 if (_valueRows[i] == 0)
                 {
                     _amounts[i] = amount;
-                    _texts[i] = cell;
+                    _texts[i] = _raw[i] = cell;
                     _valueRows[i] = rowNumber;
                 }
                 else if (_amounts[i] != amount)
@@ -396,6 +400,7 @@ public static partial class FlatTableImporter
             if (_valueRows[i] == 0)
             {
                 _texts[i] = text;
+                _raw[i] = cell;
                 _valueRows[i] = rowNumber;
             }
             else if (!string.Equals(_texts[i], text, StringComparison.Ordinal))

@@ -256,6 +256,20 @@ public sealed class FlatTableImporterTests : IDisposable
     }
 
     [Fact]
+    public void Import_BadAmountRepeatedOnEveryRow_IsReportedOnceOnItsFirstRow()
+    {
+        var csv = $"""
+            {Header}
+            2026,测试局,甲项目,产出,数量指标,培训场次,≥2场,≥4场,一百,100
+            2026,测试局,甲项目,产出,质量指标,培训合格率,≥90%,≥95%,一百,100
+            """;
+
+        var error = Assert.Single(Read(csv).SelectMany(t => t.Errors));
+
+        Assert.Equal("test.csv 第2行 [资金总额]：项目“甲项目”：资金总额“一百”不是数字（应为万元金额，如 135 或 19.53）", error.ToString());
+    }
+
+    [Fact]
     public void Import_ProjectReappearingAfterAnother_IsErrorNamingRowAndEarlierRows()
     {
         var csv = $"""
