@@ -340,6 +340,26 @@ public sealed class FlatTableImporterTests : IDisposable
     }
 
     [Fact]
+    public void Import_Utf8CsvWithGb18030RowPast64KiB_ReportsEncodingErrorInsteadOfThrowing()
+    {
+        // The first 64 KiB decide the encoding; a GB18030 row after them cannot be decoded as UTF-8.
+        var utf8 = new StringBuilder(Header + "\n");
+        for (var row = 2; row <= 1001; row++)
+            utf8.Append($"2026,测试局,甲项目,产出,数量指标,培训场次{row},≥2场,≥4场,100,100\n");
+        var bytes = Encoding.UTF8.GetBytes(utf8.ToString())
+            .Concat(TextDecoding.Gb18030.GetBytes("2026,测试局,甲项目,产出,质量指标,培训合格率,≥90%,≥95%,,\n"))
+            .ToArray();
+        Assert.True(bytes.Length > 64 * 1024);
+
+        var imports = FlatTableImporter.ReadCsv(new MemoryStream(bytes), "mixed.csv").ToList();
+
+        var import = Assert.Single(imports);
+        var error = Assert.Single(import.Errors);
+        Assert.Equal("文件编码", error.Field);
+        Assert.Equal("文件含有无法识别的字符：请保存为 UTF-8 或 GB18030 编码", error.Message);
+    }
+
+    [Fact]
     public void RulesImport_FlatCsvWithOneBadProject_WritesNoRulesFiles()
     {
         var rules = Path.Combine(_temp, "rules");
