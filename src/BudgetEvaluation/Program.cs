@@ -11,5 +11,6 @@ var root = new RootCommand("BudgetEvaluation：项目支出绩效目标导入、
     ScoreCommand.Create(),
     LintCommand.Create(),
     TemplateCommand.Create(),
+    ExportFlatCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -10,6 +10,8 @@ public static class TargetFiles
         return extension switch
         {
             ".txt" or ".tsv" or "" => TargetTableTextImporter.Read(path),
+            ".csv" => FlatTableImporter.ReadCsv(path),
+            ".xlsx" => FlatTableImporter.ReadXlsx(path),
             _ => [new TableImport(null, [new ImportError(Path.GetFileName(path), 0, "文件类型", $"不支持的文件类型“{extension}”：请使用 .txt（目标表文本）、.csv 或 .xlsx")], 0)],
         };
     }

@@ -36,7 +36,7 @@ public sealed class RulesEnginePathTests
     public async Task Score_TargetLocalParamLoweredInRulesFile_MakesTheIndicatorMet()
     {
         var scored = await ScoreEditedAsync(TongChuangHui, Period.YearEnd, Recruited, rule =>
-            rule["LocalParams"]![0]!["Expression"] = "1700.0");
+            rule["LocalParams"]!.AsArray().Single(p => (string)p!["Name"]! == "target")!["Expression"] = "1700.0");
         var e = scored.Project(TongChuangHui);
 
         // 1700个 now reaches the rule's target 1700: full 18.75.
@@ -62,7 +62,7 @@ public sealed class RulesEnginePathTests
     public async Task MidYear_HalfYearTargetRaisedInRulesFile_ChangesCompletionAndWarning()
     {
         var scored = await ScoreEditedAsync(TongChuangHui, Period.MidYear, Recruited, rule =>
-            rule["LocalParams"]![0]!["Expression"] = "1000.0", MidYearActuals);
+            rule["LocalParams"]!.AsArray().Single(p => (string)p!["Name"]! == "target")!["Expression"] = "1000.0", MidYearActuals);
         var row = scored.Project(TongChuangHui).Indicator("招引科创项目数");
 
         // 950 ÷ 1000 = 95% → yellow (was 950 ÷ 900 = 105.6%, green).

@@ -196,25 +196,35 @@ public sealed class ScoringPropertyTests
                 var scale = Math.Max((double)(indicator.YearEndTarget.Value ?? 0), 1);
                 for (var n = 0; n < 40; n++)
                 {
-                    var context = new RuleContext { Points = 1 + random.Next(40), LinearNegativeMiss = random.Next(2) == 0 };
+                    var points = 1 + random.Next(40);
+                    var context = new RuleContext { LinearNegativeMiss = random.Next(2) == 0 };
                     var a = scale * (random.NextDouble() * 3 - 0.5);
                     var b = n % 5 == 0 ? a : scale * (random.NextDouble() * 3 - 0.5);
                     var (low, high) = (Math.Min(a, b), Math.Max(a, b));
-                    var lowOutcome = await rules.EvaluateAsync(workflow, indicator.Path, new ActualInput { Value = low }, context);
-                    var highOutcome = await rules.EvaluateAsync(workflow, indicator.Path, new ActualInput { Value = high }, context);
+                    var lowOutcome = await EvaluateOneAsync(rules, workflow, table, indicator, new ActualInput { Value = low }, points, context);
+                    var highOutcome = await EvaluateOneAsync(rules, workflow, table, indicator, new ActualInput { Value = high }, points, context);
                     var (better, worse) = raising ? (highOutcome, lowOutcome) : (lowOutcome, highOutcome);
                     if (better.Error is not null || worse.Error is not null || better.Output < worse.Output - Epsilon)
-                        failures.Add($"{table.Project.Name} {indicator.Path} ({indicator.YearEndTarget.Text}), points {context.Points}, linear {context.LinearNegativeMiss}: {low} → {lowOutcome}, {high} → {highOutcome}");
+                        failures.Add($"{table.Project.Name} {indicator.Path} ({indicator.YearEndTarget.Text}), points {points}, linear {context.LinearNegativeMiss}: {low} → {lowOutcome}, {high} → {highOutcome}");
                     foreach (var (value, outcome) in new[] { (low, lowOutcome), (high, highOutcome) })
                     {
-                        if (outcome.Output < -Epsilon || outcome.Output > context.Points + Epsilon)
-                            failures.Add($"{table.Project.Name} {indicator.Path}: {value} scores {outcome.Output} outside [0, {context.Points}]");
+                        if (outcome.Output < -Epsilon || outcome.Output > points + Epsilon)
+                            failures.Add($"{table.Project.Name} {indicator.Path}: {value} scores {outcome.Output} outside [0, {points}]");
                     }
                 }
             }
         }
         Assert.True(checkedRules > 10, $"only {checkedRules} rules checked");
         return failures;
+    }
+
+    /// <summary>Runs the workflow with <paramref name="actual"/> at the indicator's position and returns that rule's outcome.</summary>
+    private static async Task<RuleOutcome> EvaluateOneAsync(RuleSet rules, string workflow, TargetTable table, Indicator indicator, ActualInput actual, double points, RuleContext context)
+    {
+        var index = table.Indicators.ToList().IndexOf(indicator);
+        var actuals = table.Indicators.Select((_, i) => i == index ? actual : new ActualInput()).ToArray();
+        var outcomes = await rules.EvaluateAsync(workflow, actuals, context with { Points = table.Indicators.Select(_ => points).ToArray() });
+        return outcomes[index];
     }
 
     private static IEnumerable<string> Violations(ProjectEvaluation e, string trial)

@@ -250,7 +250,7 @@ public sealed class YearEndGoldenTests
         var projects = SeedProjects().Where(p => p.Project.Name == IndustryResearch).ToList();
         var rows = projects[0].Table.Indicators
             .Where(i => i.Name != IndicatorTree.BudgetExecutionRate)
-            .Select((i, n) => new Actuals.ActualRow
+            .Select((i, n) => new BudgetEvaluation.Core.Actuals.ActualRow
             {
                 Line = n + 2,
                 Project = IndustryResearch,
@@ -280,12 +280,11 @@ public sealed class YearEndGoldenTests
         var rules = new RuleSet(RulesFile.Workflows(RulesFile.Serialize(table)));
         var yearEnd = RuleNames.Workflow(2026, Synthetic.Department, table.Project.Name, Period.YearEnd);
         var midYear = RuleNames.Workflow(2026, Synthetic.Department, table.Project.Name, Period.MidYear);
-        const string rule = "产出指标/质量指标/安全事故数";
-        var context = new RuleContext { Points = 20 };
+        var context = new RuleContext { Points = [20] };
 
-        var none = await rules.EvaluateAsync(yearEnd, rule, new ActualInput { Value = 0, Unit = "起" }, context);
-        var two = await rules.EvaluateAsync(yearEnd, rule, new ActualInput { Value = 2, Unit = "起" }, context);
-        var twoAtMidYear = await rules.EvaluateAsync(midYear, rule, new ActualInput { Value = 2, Unit = "起" }, new RuleContext());
+        var none = (await rules.EvaluateAsync(yearEnd, [new ActualInput { Value = 0, Unit = "起" }], context))[0];
+        var two = (await rules.EvaluateAsync(yearEnd, [new ActualInput { Value = 2, Unit = "起" }], context))[0];
+        var twoAtMidYear = (await rules.EvaluateAsync(midYear, [new ActualInput { Value = 2, Unit = "起" }], new RuleContext()))[0];
 
         Assert.Equal((true, 20.0, (string?)null), (none.Met, none.Output, none.Error));
         // 20 × 0 ÷ 2 = 0.
