@@ -1,4 +1,5 @@
 using System.Text;
+using BudgetEvaluation.Core.Reports;
 using BudgetEvaluation.Core.Targets;
 
 namespace BudgetEvaluation.Core.Scoring;
@@ -13,6 +14,8 @@ public static class ReportWriters
             var bytes = new UTF8Encoding(false).GetBytes(EvaluationJson.Serialize(evaluations) + "\n");
             stream.Write(bytes);
         },
+        ["html"] = HtmlReport.Write,
+        ["xlsx"] = XlsxReport.Write,
     };
 
     public static IEnumerable<string> Formats => Writers.Keys;
