@@ -120,7 +120,10 @@ public static class RuleGenerator
             : Number((double)target.Value!.Value);
         var locals = new List<(string, string)> { ("target", targetParam) };
         var strict = target.Comparison is ">" or "<";
-        switch (target.Direction)
+        // DOMAIN §4: at year-end "=0" (no accidents, no complaints) is met only by an actual ≤ 0; read as "reach the
+        // value" it would be met by any actual. Mid-year keeps "reach": a half-year target of 0 is met by any actual ≥ 0 (§5).
+        var direction = yearEnd && target.Direction == Direction.Equal && target.Value == 0 ? Direction.Negative : target.Direction;
+        switch (direction)
         {
             case Direction.Negative:
                 return (locals,
