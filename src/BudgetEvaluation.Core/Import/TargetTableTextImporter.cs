@@ -52,7 +52,7 @@ public static partial class TargetTableTextImporter
         while (true)
         {
             string? line;
-            var badEncoding = false;
+            ImportError? unreadable = null;
             try
             {
                 line = reader.ReadLine();
@@ -60,19 +60,20 @@ public static partial class TargetTableTextImporter
             catch (System.Text.DecoderFallbackException)
             {
                 line = null;
-                badEncoding = true;
+                unreadable = new ImportError(fileName, lineNo + 1, "文件编码", "文件含有无法识别的字符：请保存为 UTF-8 或 GB18030 编码");
             }
-            if (badEncoding)
+            if (line is not null && IsBinary(line))
+                unreadable = new ImportError(fileName, lineNo + 1, "文件格式", "文件含有二进制内容，不是目标表文本：请上传 UTF-8 或 GB18030 编码的 .txt 文本");
+            if (unreadable is not null)
             {
-                block ??= new Block(fileName, lineNo + 1);
-                block.Errors.Add(new ImportError(fileName, lineNo + 1, "文件编码", "文件含有无法识别的字符：请保存为 UTF-8 或 GB18030 编码"));
-                yield return block.Finish();
+                // The rest of the file cannot be read: report this one error rather than everything the half-read table lacks.
+                yield return new TableImport(null, [unreadable], unreadable.Line);
                 yield break;
             }
             if (line is null)
                 break;
             lineNo++;
-            if (line.Contains("绩效目标表", StringComparison.Ordinal) && !line.Contains('\t'))
+            if (IsTitle(line))
             {
                 if (block is not null)
                     yield return block.Finish();
@@ -92,6 +93,26 @@ public static partial class TargetTableTextImporter
             yield return block.Finish();
         else if (!sawTitle)
             yield return new TableImport(null, [new ImportError(fileName, 0, "文件", "文件中没有找到项目绩效目标表")], 0);
+    }
+
+    /// <summary>A title (…绩效目标表) stands alone on its line; extraction may leave tabs or tags around it.</summary>
+    private static bool IsTitle(string line)
+    {
+        if (!line.Contains("绩效目标表", StringComparison.Ordinal))
+            return false;
+        var cells = line.Split('\t').Select(StripTags).Where(c => c.Length > 0).ToArray();
+        return cells.Length == 1;
+    }
+
+    /// <summary>Control characters other than tab and page breaks (form feed) do not occur in extracted tables.</summary>
+    private static bool IsBinary(string line)
+    {
+        foreach (var ch in line)
+        {
+            if (ch < ' ' && ch is not '\t' and not '\f' and not '\v')
+                return true;
+        }
+        return false;
     }
 
     internal static string StripTags(string cell) =>
@@ -114,12 +135,15 @@ public static partial class TargetTableTextImporter
         private decimal? _plan, _annual;
         private bool _spendingRowSeen;
         private string? _subcategory;
+        private bool _reachedLastCategory;
+        private int _lastLine;
         private string? _lastTextLabel;
 
         private string ProjectName => _header.GetValueOrDefault("项目名称") ?? $"（第{startLine}行起的表）";
 
         public void Accept(string line, int lineNo)
         {
+            _lastLine = lineNo;
             var raw = line.Split('\t').Select(StripTags).ToArray();
             var cells = raw.Where(c => c.Length > 0).ToArray();
             if (cells.Length == 0)
@@ -229,10 +253,23 @@ public static partial class TargetTableTextImporter
             }
             _spendingRowSeen = true;
             var numbers = new List<(int Column, decimal Value)>();
+            var words = new List<(int Column, string Text)>();
             for (var i = 0; i < raw.Length; i++)
             {
-                if (raw[i].Length > 0 && TryAmount(raw[i], out var v))
+                if (raw[i].Length == 0)
+                    continue;
+                if (TryAmount(raw[i], out var v))
                     numbers.Add((i, v));
+                else
+                    words.Add((i, raw[i]));
+            }
+            // The row is the project name, then amounts: any other text is an amount that did not read, not a cell to skip.
+            var leadingName = words.Count > 0 && words[0].Text == cells[0];
+            if (words.Skip(leadingName ? 1 : 0).FirstOrDefault() is { Text: not null } bad)
+            {
+                var field = bad.Column == _annualColumn ? "全年预算数" : "半年计划执行数";
+                Errors.Add(new ImportError(file, lineNo, field, $"项目“{ProjectName}”：支出行的金额“{bad.Text}”不是数字"));
+                return;
             }
             var byColumn = numbers.Where(n => n.Column == _planColumn || n.Column == _annualColumn).ToList();
             if (byColumn.Count == numbers.Count && numbers.Count > 0)
@@ -255,19 +292,39 @@ public static partial class TargetTableTextImporter
 
         private void AcceptIndicator(string[] cells, int lineNo)
         {
+            // A label cell is a label, except where the current (sub)category's own name is followed by exactly two
+            // targets: that is an indicator named after it (服务对象满意度 under 服务对象满意度). Taking a new label for a
+            // name instead would turn a row with a missing target into an indicator with the wrong targets.
+            var currentCategory = _subcategory is null ? null : IndicatorTree.CategoryOfSubcategory[_subcategory];
             var i = 0;
             string? category = null;
-            if (IndicatorTree.NormalizeCategory(cells[0]) is { } c && cells.Length != 3)
+            if (IndicatorTree.NormalizeCategory(cells[0]) is { } c && !(c == currentCategory && cells.Length == 3))
             {
                 category = c;
                 i++;
             }
-            if (i < cells.Length && IndicatorTree.CategoryOfSubcategory.ContainsKey(cells[i]) && cells.Length - i != 3)
+            var subcategoryOnRow = false;
+            if (i < cells.Length && IndicatorTree.CategoryOfSubcategory.ContainsKey(cells[i]) && !(cells[i] == _subcategory && cells.Length - i == 3))
             {
                 _subcategory = cells[i];
+                subcategoryOnRow = true;
                 i++;
             }
             var rest = cells.Length - i;
+            if (category is not null && !subcategoryOnRow && rest == 0)
+            {
+                // A category row with nothing under it (e.g. 满意度指标 alone): rows after it need a subcategory of their own.
+                if (_subcategory is not null && IndicatorTree.CategoryOfSubcategory[_subcategory] != category)
+                    _subcategory = null;
+                _reachedLastCategory |= category == IndicatorTree.Satisfaction;
+                return;
+            }
+            if (category is not null && !subcategoryOnRow && rest == 4)
+            {
+                var expected = string.Join("、", IndicatorTree.SubcategoriesOf(category));
+                Errors.Add(new ImportError(file, lineNo, "二级指标", $"项目“{ProjectName}”：无法识别的二级指标“{cells[i]}”（“{category}”下应为{expected}之一）"));
+                return;
+            }
             if (_subcategory is null)
             {
                 Errors.Add(new ImportError(file, lineNo, "二级指标", $"项目“{ProjectName}”：指标行“{string.Join(" ", cells)}”之前没有二级指标"));
@@ -279,12 +336,20 @@ public static partial class TargetTableTextImporter
                 Errors.Add(new ImportError(file, lineNo, "一级指标", $"项目“{ProjectName}”：二级指标“{_subcategory}”属于“{subcategoryCategory}”，不属于“{category}”"));
                 return;
             }
+            _reachedLastCategory |= subcategoryCategory == IndicatorTree.Satisfaction;
             if (rest == 0)
                 return; // an empty subcategory, e.g. 成本指标
-            if (rest != 3)
+            if (rest < 3)
             {
-                var field = rest < 3 ? "指标值" : "三级指标";
-                Errors.Add(new ImportError(file, lineNo, field,
+                // Empty cells are dropped (their number varies), so which of the two targets is missing cannot be told.
+                var missing = rest == 1 ? "缺少半年和全年指标值" : "缺少半年或全年指标值";
+                Errors.Add(new ImportError(file, lineNo, "指标值",
+                    $"项目“{ProjectName}”指标“{cells[i]}”：{missing}，本行只有“{string.Join(" | ", cells.Skip(i))}”"));
+                return;
+            }
+            if (rest > 3)
+            {
+                Errors.Add(new ImportError(file, lineNo, "三级指标",
                     $"项目“{ProjectName}”：指标行应有三级指标、半年指标值、全年指标值三项，实际为“{string.Join(" | ", cells.Skip(i))}”"));
                 return;
             }
@@ -324,8 +389,15 @@ public static partial class TargetTableTextImporter
             var annual = _annual ?? total;
             if (annual is null)
                 Errors.Add(new ImportError(file, startLine, "全年预算数", $"项目“{ProjectName}”：缺少全年预算数和资金总额"));
-            if (_indicators.Count == 0 && Errors.Count == 0)
-                Errors.Add(new ImportError(file, startLine, "三级指标", $"项目“{ProjectName}”：表中没有绩效指标（文件是否被截断？）"));
+            // Every official table ends with its 满意度指标 row; a table that stops before it was cut short, and importing
+            // the indicators read so far would silently drop the rest.
+            if (!_reachedLastCategory)
+            {
+                var last = Math.Max(_lastLine, startLine);
+                Errors.Add(new ImportError(file, last, "一级指标", $"项目“{ProjectName}”：表格在第{last}行中断，没有到达“满意度指标”一行（文件是否被截断？）"));
+            }
+            else if (_indicators.Count == 0 && Errors.Count == 0)
+                Errors.Add(new ImportError(file, startLine, "三级指标", $"项目“{ProjectName}”：表中没有绩效指标"));
             if (Errors.Count > 0)
                 return new TableImport(null, Errors, startLine);
 

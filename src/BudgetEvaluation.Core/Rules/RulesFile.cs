@@ -89,35 +89,66 @@ public static class RulesFile
             : Directory.EnumerateFiles(pathOrDirectory, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
 
     /// <summary>Reads the target table back from a rules file: the project block and the rules' properties.</summary>
+    /// <remarks>
+    /// A file that is not JSON throws <see cref="JsonException"/>; JSON of the wrong shape (a field missing or of the
+    /// wrong type) throws <see cref="FormatException"/> naming the field, never a null or cast exception.
+    /// </remarks>
     public static TargetTable Read(string json)
     {
-        var root = JsonNode.Parse(json)?.AsObject() ?? throw new FormatException("规则文件不是 JSON 对象");
-        var project = ReadProject(root["project"]?.AsObject() ?? throw new FormatException("规则文件缺少 project"));
-        var workflows = root["workflows"]?.AsArray() ?? throw new FormatException("规则文件缺少 workflows");
-        JsonArray RulesOf(Period period) =>
-            workflows.Select(w => w!.AsObject()).FirstOrDefault(w => ((string?)w["WorkflowName"])?.EndsWith("/" + period.Code(), StringComparison.Ordinal) == true)?["Rules"]?.AsArray()
-            ?? throw new FormatException($"规则文件缺少 {period.Code()} 工作流");
+        var root = ObjectOf(JsonNode.Parse(json), "规则文件");
+        var project = ReadProject(ObjectOf(root["project"], "project"));
+        var workflows = ArrayOf(root["workflows"], "workflows");
+        JsonArray RulesOf(Period period)
+        {
+            var workflow = workflows.Select(w => w as JsonObject)
+                .FirstOrDefault(w => w?["WorkflowName"] is JsonValue name && name.TryGetValue<string>(out var n) && n.EndsWith("/" + period.Code(), StringComparison.Ordinal))
+                ?? throw new FormatException($"规则文件缺少 {period.Code()} 工作流");
+            return ArrayOf(workflow["Rules"], $"{period.Code()} 工作流的 Rules");
+        }
         var mid = RulesOf(Period.MidYear);
         var full = RulesOf(Period.YearEnd);
         var indicators = new List<Indicator>();
-        foreach (var rule in full.Select(r => r!.AsObject()))
+        foreach (var node in full)
         {
-            var name = (string)rule["RuleName"]!;
-            var midRule = mid.Select(r => r!.AsObject()).FirstOrDefault(r => (string?)r["RuleName"] == name)
+            var rule = ObjectOf(node, "规则");
+            var name = Text(rule, "RuleName", "规则", required: true);
+            var midRule = mid.OfType<JsonObject>().FirstOrDefault(r => r["RuleName"] is JsonValue v && v.TryGetValue<string>(out var n) && n == name)
                 ?? throw new FormatException($"规则“{name}”缺少半年目标");
-            var props = rule["Properties"]!.AsObject();
+            var where = $"规则“{name}”的 Properties";
+            var props = ObjectOf(rule["Properties"], where);
             var context = $"项目“{project.Name}”指标“{name}”";
             indicators.Add(new Indicator(
-                (string)props["category"]!,
-                (string)props["subcategory"]!,
-                (string)props["indicator"]!,
-                TargetNotation.Parse((string)midRule["Properties"]!["target"]!, context),
-                TargetNotation.Parse((string)props["target"]!, context),
-                (decimal?)props["weight"],
-                (decimal?)props["tolerance"]));
+                Text(props, "category", where, required: true),
+                Text(props, "subcategory", where, required: true),
+                Text(props, "indicator", where, required: true),
+                TargetNotation.Parse(Text(ObjectOf(midRule["Properties"], where), "target", where, required: true), context),
+                TargetNotation.Parse(Text(props, "target", where, required: true), context),
+                Amount(props, "weight", where),
+                Amount(props, "tolerance", where)));
         }
         return new TargetTable(project, indicators);
     }
+
+    private static JsonObject ObjectOf(JsonNode? node, string what) =>
+        node as JsonObject ?? throw new FormatException(node is null ? $"规则文件缺少 {what}" : $"规则文件的 {what} 应为 JSON 对象");
+
+    private static JsonArray ArrayOf(JsonNode? node, string what) =>
+        node as JsonArray ?? throw new FormatException(node is null ? $"规则文件缺少 {what}" : $"规则文件的 {what} 应为 JSON 数组");
+
+    private static string Text(JsonObject o, string key, string where, bool required = false) => o[key] switch
+    {
+        null when required => throw new FormatException($"{where}缺少 {key}"),
+        null => "",
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        _ => throw new FormatException($"{where}的 {key} 应为文本"),
+    };
+
+    private static decimal? Amount(JsonObject o, string key, string where) => o[key] switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<decimal>(out var d) => d,
+        _ => throw new FormatException($"{where}的 {key} 应为数字"),
+    };
 
     private static JsonObject ProjectJson(Project p)
     {
@@ -157,13 +188,16 @@ public static class RulesFile
 
     private static Project ReadProject(JsonObject o)
     {
-        string S(string key) => (string?)o[key] ?? "";
-        var f = o["funds"]?.AsObject() ?? throw new FormatException("project 缺少 funds");
+        const string where = "project ";
+        string S(string key) => Text(o, key, where);
+        var f = ObjectOf(o["funds"], "project 的 funds");
+        decimal? F(string key) => Amount(f, key, "funds ");
+        var year = o["year"] is JsonValue y && y.TryGetValue<int>(out var yv) ? yv : throw new FormatException("project 缺少 year（整数年度）");
         return new Project
         {
-            Year = (int)o["year"]!,
-            Name = S("name"),
-            Department = S("department"),
+            Year = year,
+            Name = Text(o, "name", where, required: true),
+            Department = Text(o, "department", where, required: true),
             ImplementingUnit = S("implementingUnit"),
             ProjectType = S("type"),
             GovernmentLevel = S("governmentLevel"),
@@ -177,17 +211,17 @@ public static class RulesFile
             AnnualGoal = S("annualGoal"),
             Funds = new Funds
             {
-                Total = (decimal?)f["total"],
-                FiscalAppropriation = (decimal?)f["fiscalAppropriation"],
-                GeneralBudget = (decimal?)f["generalBudget"],
-                GovernmentFund = (decimal?)f["governmentFund"],
-                SpecialAccount = (decimal?)f["specialAccount"],
-                StateCapital = (decimal?)f["stateCapital"],
-                SocialSecurityFund = (decimal?)f["socialSecurityFund"],
-                CarriedOver = (decimal?)f["carriedOver"],
-                Other = (decimal?)f["other"],
-                MidYearPlannedSpend = (decimal?)f["midYearPlannedSpend"],
-                AnnualBudget = (decimal?)f["annualBudget"] ?? throw new FormatException("funds 缺少 annualBudget"),
+                Total = F("total"),
+                FiscalAppropriation = F("fiscalAppropriation"),
+                GeneralBudget = F("generalBudget"),
+                GovernmentFund = F("governmentFund"),
+                SpecialAccount = F("specialAccount"),
+                StateCapital = F("stateCapital"),
+                SocialSecurityFund = F("socialSecurityFund"),
+                CarriedOver = F("carriedOver"),
+                Other = F("other"),
+                MidYearPlannedSpend = F("midYearPlannedSpend"),
+                AnnualBudget = F("annualBudget") ?? throw new FormatException("funds 缺少 annualBudget"),
             },
         };
     }

@@ -37,7 +37,8 @@ public static partial class TargetNotation
         ("及以上", "≥"), ("以上", "≥"), ("及以下", "≤"), ("以下", "≤"), ("以内", "≤"),
     ];
 
-    [GeneratedRegex(@"^(?<cmp>≥|≤|>|<|=)?(?<num>[+-]?\d+(?:\.\d+)?)(?<pct>%)?(?<rest>.*)$", RegexOptions.Singleline)]
+    // Digit grouping ("1,800", as Excel formats numbers) is accepted only in groups of three, so "1,8" is not 18.
+    [GeneratedRegex(@"^(?<cmp>≥|≤|>|<|=)?(?<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?<pct>%)?(?<rest>.*)$", RegexOptions.Singleline)]
     private static partial Regex QuantityPattern();
 
     /// <summary>Parses a target, or returns null with the reason in <paramref name="error"/>.</summary>
@@ -76,8 +77,18 @@ public static partial class TargetNotation
         var match = QuantityPattern().Match(symbol + body);
         if (match.Success)
         {
-            var value = decimal.Parse(match.Groups["num"].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
+            var number = match.Groups["num"].Value;
+            if (!decimal.TryParse(number.Replace(",", "", StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            {
+                error = $"无法识别的指标值“{text}”：数值“{number}”超出范围";
+                return null;
+            }
             var rest = match.Groups["rest"].Value;
+            if (rest.Length > 0 && rest[0] is ',' or '.')
+            {
+                error = $"无法识别的指标值“{text}”：数字“{number}{rest}”写法不规范";
+                return null;
+            }
             var cmp = match.Groups["cmp"].Success ? match.Groups["cmp"].Value : "=";
             // "90%以上", "3天以内": the comparison written after the number.
             foreach (var (suffix, s) in SuffixComparisons)
@@ -107,6 +118,11 @@ public static partial class TargetNotation
         if (symbol.Length > 0 || body.Any(char.IsAsciiDigit) && LooksNumeric(body))
         {
             error = $"无法识别的指标值“{text}”：比较符号后应为数字";
+            return null;
+        }
+        if (IsNumberMissing(normalized))
+        {
+            error = $"无法识别的指标值“{text}”：缺少数值";
             return null;
         }
         var word = normalized;
@@ -187,6 +203,24 @@ public static partial class TargetNotation
                 needed--;
         }
         return o[i..];
+    }
+
+    /// <summary>
+    /// A comparison word, percent sign or unit with no number (<c>不少于个</c>, <c>%</c>) is an incomplete quantity;
+    /// read as a descriptive sentence it would be a silent default. Words followed by text (<c>不低于去年水平</c>) stay descriptive.
+    /// </summary>
+    private static bool IsNumberMissing(string normalized)
+    {
+        var rest = normalized;
+        foreach (var (words, _) in ComparisonWords)
+        {
+            if (rest.StartsWith(words, StringComparison.Ordinal))
+            {
+                rest = rest[words.Length..];
+                break;
+            }
+        }
+        return rest.Length == 0 || rest == "%" || rest.Split('、', StringSplitOptions.TrimEntries).All(KnownUnits.Contains);
     }
 
     private static bool IsNumberStart(char ch) => char.IsAsciiDigit(ch) || ch is '+' or '-' || (ch >= '０' && ch <= '９');
