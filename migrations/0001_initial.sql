@@ -129,6 +129,8 @@ CREATE TABLE evaluation_results (
 
 CREATE TABLE indicator_scores (
     result_id       bigint NOT NULL REFERENCES evaluation_results (id) ON DELETE CASCADE,
+    -- The indicator's place in its table, to list scores in the table's order.
+    position        integer NOT NULL,
     indicator_path  text NOT NULL,
     target          text NOT NULL,
     actual          text,

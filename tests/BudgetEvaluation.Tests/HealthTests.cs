@@ -58,4 +58,15 @@ public class HealthTests(ServiceFixture service) : IClassFixture<ServiceFixture>
         Assert.NotNull(document["paths"]!["/api/targets"]!["post"]);
         Assert.NotNull(document["paths"]!["/api/projects/{id}"]!["get"]);
     }
+
+    [Fact]
+    public async Task ApiReferenceUi_IsServedWithoutAKey()
+    {
+        using var client = service.Client(null);
+
+        var response = await client.GetAsync("/scalar");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+    }
 }

@@ -20,6 +20,8 @@ public static class DataServices
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<ProjectStore>();
+        services.AddSingleton<ActualsStore>();
+        services.AddSingleton<EvaluationStore>();
         return services;
     }
 }

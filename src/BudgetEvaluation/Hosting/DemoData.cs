@@ -16,19 +16,8 @@ public sealed partial class DemoData(
 {
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var seed = Locate(options.Value.SeedFile);
-        if (seed is null)
-        {
-            Log.SeedMissing(logger, options.Value.SeedFile);
-            return;
-        }
-        var content = TargetImport.Read(seed);
-        if (!content.Succeeded)
-            throw new InvalidOperationException($"种子文件“{seed}”无法导入：\n{string.Join("\n", content.Errors)}");
-        var saved = await import.SaveAsync(content, Path.GetFileName(seed), Actor.System, cancellationToken);
-        Log.SeedLoaded(logger, saved.Count, seed);
-
-        var departments = saved.Select(p => p.Department).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var departments = await ImportSeedAsync(cancellationToken);
+        // Keys even without the seed: without one nothing in the API can be reached.
         var lines = new List<string> { "演示用 API 密钥（只显示这一次；请求头 X-Api-Key）：" };
         if (!await keys.AnyActiveAsync(Roles.Finance, cancellationToken))
             lines.Add($"  finance     {(await keys.CreateAsync(Roles.Finance, null, "demo", Actor.System, cancellationToken)).Key}");
@@ -36,6 +25,23 @@ public sealed partial class DemoData(
             lines.Add($"  department  {(await keys.CreateAsync(Roles.Department, department, "demo", Actor.System, cancellationToken)).Key}  （{department}）");
         lines.Add($"  auditor     {(await keys.CreateAsync(Roles.Auditor, null, "demo", Actor.System, cancellationToken)).Key}");
         await Console.Out.WriteLineAsync(string.Join(Environment.NewLine, lines));
+    }
+
+    /// <summary>Imports the seed's projects; returns their departments.</summary>
+    private async Task<IReadOnlyList<string>> ImportSeedAsync(CancellationToken cancellationToken)
+    {
+        var seed = Locate(options.Value.SeedFile);
+        if (seed is null)
+        {
+            Log.SeedMissing(logger, options.Value.SeedFile);
+            return [];
+        }
+        var content = TargetImport.Read(seed);
+        if (!content.Succeeded)
+            throw new InvalidOperationException($"种子文件“{seed}”无法导入：\n{string.Join("\n", content.Errors)}");
+        var saved = await import.SaveAsync(content, Path.GetFileName(seed), Actor.System, cancellationToken);
+        Log.SeedLoaded(logger, saved.Count, seed);
+        return saved.Select(p => p.Department).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
     }
 
     /// <summary>The seed file: as given if absolute, else under the working folder or a folder above the executable.</summary>
