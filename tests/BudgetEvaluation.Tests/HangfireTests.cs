@@ -34,6 +34,33 @@ public class HangfireTests(ServiceFixture service) : IClassFixture<ServiceFixtur
             "SELECT count(*) FROM hangfire.job WHERE id = @id", new { id = long.Parse(jobId, System.Globalization.CultureInfo.InvariantCulture) }));
     }
 
+    [Fact]
+    public async Task Dashboard_Auditor_CannotDeleteAJob_FinanceCan()
+    {
+        var jobs = service.App.Services.GetRequiredService<IBackgroundJobClient>();
+        var jobId = jobs.Schedule<ProbeJob>(j => j.Run("never"), TimeSpan.FromDays(1));
+        var form = () => new FormUrlEncodedContent([new("jobs[]", jobId)]);
+        using var auditor = service.Client(service.AuditorKey);
+        using var finance = service.Client(service.FinanceKey);
+
+        var refused = await auditor.PostAsync("/hangfire/jobs/scheduled/delete", form());
+        var stateAfterRefusal = StateOf(jobId);
+        var accepted = await finance.PostAsync("/hangfire/jobs/scheduled/delete", form());
+
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("Scheduled", stateAfterRefusal);
+        Assert.Equal(1, await Database.ScalarAsync<long>(service.ConnectionString,
+            "SELECT count(*) FROM audit_log WHERE role = 'auditor' AND outcome = 'forbidden' AND subject = 'POST /hangfire/jobs/scheduled/delete'"));
+        Assert.True(accepted.IsSuccessStatusCode, accepted.StatusCode.ToString());
+        Assert.Equal("Deleted", StateOf(jobId));
+    }
+
+    private string? StateOf(string jobId)
+    {
+        using var connection = service.App.Services.GetRequiredService<JobStorage>().GetConnection();
+        return connection.GetStateData(jobId)?.Name;
+    }
+
     /// <summary>Polls the job's state until it leaves the queue (bounded: a broken server fails the test, not hangs it).</summary>
     private static async Task<string?> WaitForFinalStateAsync(JobStorage storage, string jobId)
     {

@@ -28,7 +28,8 @@ public static class Policies
 /// <summary>
 /// Authenticates the <c>X-Api-Key</c> header against the stored hashes. Browsers cannot send that header to the
 /// Hangfire dashboard, so HTTP Basic is accepted too, with the key as the password (the user name is ignored).
-/// Refusals (401, 403) answer with problem details and leave an audit entry; the key itself is never recorded.
+/// Refusals (401, 403) answer with problem details and leave an audit entry, written even if the client has gone;
+/// the key itself is never recorded.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -66,7 +67,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var detail = PresentedKey(Request) is null
             ? $"缺少 API 密钥：请在请求头 {ApiKeyDefaults.Header} 中提供"
             : "API 密钥无效或已被吊销";
-        await audit.WriteAsync(Actor.Anonymous, "request.refused", AuditOutcome.Unauthenticated, RequestLine(Request), new { status = 401 }, Context.RequestAborted);
+        await audit.WriteAsync(Actor.Anonymous, "request.refused", AuditOutcome.Unauthenticated, RequestLine(Request), new { status = 401 }, CancellationToken.None);
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = Request.Path.StartsWithSegments("/hangfire")
             ? "Basic realm=\"budgeteval\", charset=\"UTF-8\""
@@ -77,7 +78,7 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         var caller = Caller.From(Context.User);
-        await audit.WriteAsync(caller?.Actor ?? Actor.Anonymous, "request.refused", AuditOutcome.Forbidden, RequestLine(Request), new { status = 403 }, Context.RequestAborted);
+        await audit.WriteAsync(caller?.Actor ?? Actor.Anonymous, "request.refused", AuditOutcome.Forbidden, RequestLine(Request), new { status = 403 }, CancellationToken.None);
         Response.StatusCode = StatusCodes.Status403Forbidden;
         await WriteProblemAsync(StatusCodes.Status403Forbidden, $"角色“{Problems.RoleName(caller?.Role)}”无权执行此操作：{RequestLine(Request)}");
     }

@@ -19,7 +19,12 @@ public static class ApiServices
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Finance, p => p.RequireAuthenticatedUser().RequireRole(Roles.Finance))
-            .AddPolicy(Policies.Dashboard, p => p.RequireAuthenticatedUser().RequireRole(Roles.Finance, Roles.Auditor));
+            // Auditors read the dashboard; its commands (delete, requeue, trigger) are POSTs and stay with finance,
+            // refused here so the refusal is a 403 with an audit entry rather than Hangfire's bare 401.
+            .AddPolicy(Policies.Dashboard, p => p.RequireAuthenticatedUser().RequireAssertion(context =>
+                context.User.IsInRole(Roles.Finance)
+                || (context.User.IsInRole(Roles.Auditor) && context.Resource is HttpContext http
+                    && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)))));
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "BudgetEvaluation API";

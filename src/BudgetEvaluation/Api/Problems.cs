@@ -52,7 +52,7 @@ public static class Problems
     public static async Task<ProblemHttpResult> ForbiddenAsync(HttpContext context, AuditLog audit, Caller caller, string detail)
     {
         await audit.WriteAsync(caller.Actor, "request.refused", AuditOutcome.Forbidden, ApiKeyAuthenticationHandler.RequestLine(context.Request),
-            new { status = 403, reason = detail }, context.RequestAborted);
+            new { status = 403, reason = detail }, CancellationToken.None);
         return Create(StatusCodes.Status403Forbidden, detail);
     }
 

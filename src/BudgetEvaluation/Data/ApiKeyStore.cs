@@ -52,8 +52,16 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource)
             throw new InvalidOperationException($"环境变量 BUDGETEVAL_BOOTSTRAP_KEY 太短：至少需要 {MinimumBootstrapLength} 个字符");
         if (await AnyActiveAsync(Roles.Finance, cancellationToken))
             return false;
-        await InsertAsync(key, Roles.Finance, null, "bootstrap", Actor.System, "keys.bootstrap", cancellationToken);
-        return true;
+        try
+        {
+            await InsertAsync(key, Roles.Finance, null, "bootstrap", Actor.System, "keys.bootstrap", cancellationToken);
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Another instance starting at the same time stored the same key first.
+            return false;
+        }
     }
 
     public async Task<bool> AnyActiveAsync(string role, CancellationToken cancellationToken = default)
