@@ -12,5 +12,12 @@ var root = new RootCommand("BudgetEvaluation：项目支出绩效目标导入、
     LintCommand.Create(),
     TemplateCommand.Create(),
     ExportFlatCommand.Create(),
+    ServeCommand.Create(),
+    MigrateCommand.Create(),
+    KeysCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+// Running with no verb serves.
+root.SetAction(ServeCommand.RunAsync);
+// The host handles Ctrl+C and SIGTERM itself and must finish shutting down (stopping a local PostgreSQL);
+// System.CommandLine's own handler would end the process after 2 seconds.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

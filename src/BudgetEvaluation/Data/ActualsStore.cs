@@ -1,0 +1,127 @@
+using System.Security.Cryptography;
+using BudgetEvaluation.Core.Targets;
+using Dapper;
+using Npgsql;
+
+namespace BudgetEvaluation.Data;
+
+/// <summary>A file of actuals as received.</summary>
+/// <param name="Source"><c>upload</c> for the API, or the name of a pull source.</param>
+public sealed record NewUpload(int Year, Period Period, string FileName, string? ContentType, byte[] Content, string Source = "upload");
+
+/// <summary>One parsed row of an upload, matched to its project and indicator.</summary>
+/// <param name="IndicatorPath">一级/二级/三级 (<c>Indicator.Path</c>), or <c>项目资金/执行数</c> for spending.</param>
+/// <param name="RawValue">实际完成值 as written.</param>
+public sealed record ActualRowRecord(
+    int Line,
+    long ProjectId,
+    string IndicatorPath,
+    string RawValue,
+    string? DeviationReason = null,
+    string? DeviationType = null,
+    string? Likelihood = null);
+
+public sealed record UploadSummary(long Id, int Year, string Period, string Source, string FileName, string Sha256, string UploadedBy, DateTime UploadedAt, int Rows, int Projects);
+
+/// <summary>An upload's original file, for download.</summary>
+public sealed record UploadContent(string FileName, string? ContentType, byte[] Content);
+
+/// <summary>Actuals uploads and their rows. Append-only: a new upload supersedes, per project and period, without overwriting.</summary>
+public sealed class ActualsStore(NpgsqlDataSource dataSource)
+{
+    /// <summary>
+    /// Stores an accepted upload, its rows and its audit entry in one transaction. Parse and validate first: an upload
+    /// with any error must not reach this method, so that nothing of it is stored.
+    /// </summary>
+    public async Task<UploadSummary> SaveAsync(NewUpload upload, IReadOnlyList<ActualRowRecord> rows, Actor actor, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var period = upload.Period.Code();
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO fiscal_years (year) VALUES (@Year) ON CONFLICT DO NOTHING", new { upload.Year }, transaction, cancellationToken: cancellationToken));
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO actuals_uploads (year, period, source, file_name, content_type, content, sha256, uploaded_by)
+            VALUES (@Year, @period, @Source, @FileName, @ContentType, @Content, @sha256, @uploadedBy)
+            RETURNING id
+            """,
+            new { upload.Year, period, upload.Source, upload.FileName, upload.ContentType, upload.Content, sha256 = Sha256(upload.Content), uploadedBy = actor.Id },
+            transaction, cancellationToken: cancellationToken));
+        // One statement for all rows: arrays unnested server-side.
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO actual_rows (upload_id, line, project_id, indicator_path, raw_value, deviation_reason, deviation_type, likelihood)
+            SELECT @id, * FROM unnest(@lines, @projects, @paths, @values, @reasons, @types, @likelihoods)
+            """,
+            new
+            {
+                id,
+                lines = rows.Select(r => r.Line).ToArray(),
+                projects = rows.Select(r => r.ProjectId).ToArray(),
+                paths = rows.Select(r => r.IndicatorPath).ToArray(),
+                values = rows.Select(r => r.RawValue).ToArray(),
+                reasons = rows.Select(r => r.DeviationReason).ToArray(),
+                types = rows.Select(r => r.DeviationType).ToArray(),
+                likelihoods = rows.Select(r => r.Likelihood).ToArray(),
+            },
+            transaction, cancellationToken: cancellationToken));
+        var summary = await connection.QuerySingleAsync<UploadSummary>(new CommandDefinition(
+            SelectSummaries + " WHERE u.id = @id GROUP BY u.id", new { id }, transaction, cancellationToken: cancellationToken));
+        await AuditLog.WriteAsync(connection, transaction, actor, "actuals.upload", AuditOutcome.Succeeded, $"actuals_upload:{id}",
+            new { upload.Year, period, upload.FileName, summary.Sha256, summary.Rows, summary.Projects }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return summary;
+    }
+
+    /// <summary>Every upload of a year and period, newest first; optionally only those with rows for one project or department.</summary>
+    public async Task<IReadOnlyList<UploadSummary>> HistoryAsync(int year, Period period, long? projectId = null, long? departmentId = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<UploadSummary>(new CommandDefinition(
+            SelectSummaries + """
+             WHERE u.year = @year AND u.period = @period
+              AND (CAST(@projectId AS bigint) IS NULL OR EXISTS (SELECT 1 FROM actual_rows x WHERE x.upload_id = u.id AND x.project_id = @projectId))
+              AND (CAST(@departmentId AS bigint) IS NULL OR EXISTS (
+                    SELECT 1 FROM actual_rows x JOIN projects p ON p.id = x.project_id WHERE x.upload_id = u.id AND p.department_id = @departmentId))
+            GROUP BY u.id
+            ORDER BY u.id DESC
+            """,
+            new { year, period = period.Code(), projectId, departmentId }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    /// <summary>A project's current actuals for a period: its rows in the latest accepted upload that has any.</summary>
+    public async Task<(long? UploadId, IReadOnlyList<ActualRowRecord> Rows)> CurrentAsync(long projectId, Period period, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var uploadId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT upload_id FROM current_actual_uploads WHERE project_id = @projectId AND period = @period",
+            new { projectId, period = period.Code() }, cancellationToken: cancellationToken));
+        if (uploadId is null)
+            return (null, []);
+        var rows = await connection.QueryAsync<ActualRowRecord>(new CommandDefinition(
+            """
+            SELECT line, project_id, indicator_path, raw_value, deviation_reason, deviation_type, likelihood
+            FROM actual_rows WHERE upload_id = @uploadId AND project_id = @projectId ORDER BY line
+            """,
+            new { uploadId, projectId }, cancellationToken: cancellationToken));
+        return (uploadId, rows.AsList());
+    }
+
+    /// <summary>The original file of an upload.</summary>
+    public async Task<UploadContent?> ContentAsync(long uploadId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<UploadContent>(new CommandDefinition(
+            "SELECT file_name, content_type, content FROM actuals_uploads WHERE id = @uploadId", new { uploadId }, cancellationToken: cancellationToken));
+    }
+
+    private const string SelectSummaries = """
+        SELECT u.id, u.year, u.period, u.source, u.file_name, u.sha256, u.uploaded_by, u.uploaded_at,
+               count(r.line)::int AS rows, count(DISTINCT r.project_id)::int AS projects
+        FROM actuals_uploads u LEFT JOIN actual_rows r ON r.upload_id = u.id
+        """;
+
+    private static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
+}

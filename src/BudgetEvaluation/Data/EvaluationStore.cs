@@ -1,0 +1,151 @@
+using BudgetEvaluation.Core.Targets;
+using Dapper;
+using Npgsql;
+
+namespace BudgetEvaluation.Data;
+
+public static class RunStatus
+{
+    public const string Queued = "queued";
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+}
+
+public sealed record EvaluationRun(
+    long Id, int Year, string Period, DateOnly AsOf, string Scheme, string Status, string RequestedBy, DateTime RequestedAt,
+    DateTime? StartedAt, DateTime? FinishedAt, string? HangfireJobId, string? Error);
+
+/// <summary>One indicator's line in a result; a result lists them in the table's order.</summary>
+public sealed record IndicatorScoreRecord(
+    string IndicatorPath, string Target, string? Actual, decimal? Points, decimal? Score, string? Status, string? Warning, string Explanation);
+
+/// <summary>A project's result in a run, with the rules version and upload it used.</summary>
+/// <param name="ResultJson">The project's result as <c>budgeteval score --format json</c> writes it.</param>
+public sealed record ProjectResult(
+    long ProjectId, long RuleSetId, long? UploadId, decimal? Total, string? Grade, string? Warning, string ResultJson,
+    IReadOnlyList<IndicatorScoreRecord> Indicators);
+
+/// <summary>A stored result, as read back.</summary>
+public sealed record StoredResult(long Id, long RunId, long ProjectId, long RuleSetId, long? UploadId, decimal? Total, string? Grade, string? Warning, string Result, DateTime CreatedAt);
+
+/// <summary>Evaluation runs and their per-project results.</summary>
+public sealed class EvaluationStore(NpgsqlDataSource dataSource)
+{
+    /// <summary>Records a requested run (status queued) and its audit entry; returns its id.</summary>
+    public async Task<long> CreateRunAsync(int year, Period period, DateOnly asOf, string scheme, Actor actor, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO fiscal_years (year) VALUES (@year) ON CONFLICT DO NOTHING", new { year }, transaction, cancellationToken: cancellationToken));
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO evaluation_runs (year, period, as_of, scheme, requested_by)
+            VALUES (@year, @period, @asOf, @scheme, @requestedBy)
+            RETURNING id
+            """,
+            new { year, period = period.Code(), asOf, scheme, requestedBy = actor.Id }, transaction, cancellationToken: cancellationToken));
+        await AuditLog.WriteAsync(connection, transaction, actor, "evaluations.start", AuditOutcome.Succeeded, $"evaluation_run:{id}",
+            new { year, period = period.Code(), asOf = asOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), scheme }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return id;
+    }
+
+    public async Task SetJobAsync(long runId, string hangfireJobId, CancellationToken cancellationToken = default) =>
+        await ExecuteAsync("UPDATE evaluation_runs SET hangfire_job_id = @hangfireJobId WHERE id = @runId", new { runId, hangfireJobId }, cancellationToken);
+
+    /// <summary>Marks a run running; a retried job calls it again, which keeps the first start time.</summary>
+    public async Task MarkRunningAsync(long runId, CancellationToken cancellationToken = default) =>
+        await ExecuteAsync(
+            "UPDATE evaluation_runs SET status = 'running', started_at = coalesce(started_at, now()), finished_at = NULL, error = NULL WHERE id = @runId",
+            new { runId }, cancellationToken);
+
+    public async Task MarkFinishedAsync(long runId, string? error, CancellationToken cancellationToken = default) =>
+        await ExecuteAsync(
+            "UPDATE evaluation_runs SET status = @status, finished_at = now(), error = @error WHERE id = @runId",
+            new { runId, status = error is null ? RunStatus.Succeeded : RunStatus.Failed, error }, cancellationToken);
+
+    public async Task<EvaluationRun?> GetRunAsync(long runId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<EvaluationRun>(new CommandDefinition(
+            SelectRuns + " WHERE id = @runId", new { runId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The latest run of a year and period that succeeded, if any.</summary>
+    public async Task<EvaluationRun?> LatestSucceededRunAsync(int year, Period period, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<EvaluationRun>(new CommandDefinition(
+            SelectRuns + " WHERE year = @year AND period = @period AND status = 'succeeded' ORDER BY id DESC LIMIT 1",
+            new { year, period = period.Code() }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Writes one project's result in a run, replacing what an earlier attempt of the same job wrote for that run
+    /// and project (one transaction), so a retried job leaves the same rows and no duplicates.
+    /// </summary>
+    public async Task SaveResultAsync(long runId, ProjectResult result, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM evaluation_results WHERE run_id = @runId AND project_id = @ProjectId",
+            new { runId, result.ProjectId }, transaction, cancellationToken: cancellationToken));
+        var resultId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO evaluation_results (run_id, project_id, rule_set_id, upload_id, total, grade, warning, result)
+            VALUES (@runId, @ProjectId, @RuleSetId, @UploadId, @Total, @Grade, @Warning, CAST(@ResultJson AS jsonb))
+            RETURNING id
+            """,
+            new { runId, result.ProjectId, result.RuleSetId, result.UploadId, result.Total, result.Grade, result.Warning, result.ResultJson },
+            transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO indicator_scores (result_id, position, indicator_path, target, actual, points, score, status, warning, explanation)
+            VALUES (@resultId, @position, @IndicatorPath, @Target, @Actual, @Points, @Score, @Status, @Warning, @Explanation)
+            """,
+            result.Indicators.Select((i, position) => new { resultId, position, i.IndicatorPath, i.Target, i.Actual, i.Points, i.Score, i.Status, i.Warning, i.Explanation }),
+            transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The results of a run, optionally one department's, in project order.</summary>
+    public async Task<IReadOnlyList<StoredResult>> ResultsAsync(long runId, long? departmentId = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<StoredResult>(new CommandDefinition(
+            """
+            SELECT r.id, r.run_id, r.project_id, r.rule_set_id, r.upload_id, r.total, r.grade, r.warning, r.result::text AS result, r.created_at
+            FROM evaluation_results r JOIN projects p ON p.id = r.project_id
+            WHERE r.run_id = @runId AND (CAST(@departmentId AS bigint) IS NULL OR p.department_id = @departmentId)
+            ORDER BY r.project_id
+            """,
+            new { runId, departmentId }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    public async Task<IReadOnlyList<IndicatorScoreRecord>> IndicatorScoresAsync(long resultId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<IndicatorScoreRecord>(new CommandDefinition(
+            """
+            SELECT indicator_path, target, actual, points, score, status, warning, explanation
+            FROM indicator_scores WHERE result_id = @resultId ORDER BY position
+            """,
+            new { resultId }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    private const string SelectRuns = """
+        SELECT id, year, period, as_of, scheme, status, requested_by, requested_at, started_at, finished_at, hangfire_job_id, error
+        FROM evaluation_runs
+        """;
+
+    private async Task ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+    }
+}

@@ -1,0 +1,44 @@
+using BudgetEvaluation.Api;
+using BudgetEvaluation.Data;
+using BudgetEvaluation.Jobs;
+using BudgetEvaluation.Targets;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace BudgetEvaluation.Hosting;
+
+/// <summary>The web host of <c>budgeteval serve</c>: the API, the Hangfire server and dashboard. Tests build the same host.</summary>
+public static class ServiceHost
+{
+    /// <summary>A builder reading appsettings.json beside the executable, environment variables and <paramref name="args"/>.</summary>
+    public static WebApplicationBuilder CreateBuilder(string[]? args = null) =>
+        WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [], ContentRootPath = AppContext.BaseDirectory });
+
+    /// <summary>Registers the services and maps the endpoints; configure the builder (connection string, URLs) first.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(ServiceOptions.Section);
+        var options = section.Get<ServiceOptions>() ?? new ServiceOptions();
+        builder.Services.Configure<ServiceOptions>(section);
+        if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+            builder.WebHost.UseUrls(ServiceOptions.DefaultUrl);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes);
+        builder.Services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxRequestBytes);
+
+        builder.Services.AddData(builder.Configuration);
+        builder.Services.AddSingleton<TargetImport>();
+        builder.Services.AddSingleton<DemoData>();
+        // Registered before the Hangfire server so the schema is in place before any job runs.
+        builder.Services.AddHostedService<DatabaseStartup>();
+        builder.Services.AddApi();
+        builder.Services.AddJobs(options.Jobs);
+
+        var app = builder.Build();
+        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = Problems.StatusFor });
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapApi();
+        app.MapJobsDashboard();
+        return app;
+    }
+}

@@ -1,0 +1,30 @@
+using System.Diagnostics;
+
+namespace BudgetEvaluation.Tests.Infrastructure;
+
+/// <summary>Runs the real <c>budgeteval</c> executable against a database.</summary>
+public static class Cli
+{
+    public sealed record Result(int ExitCode, string Output, string Error);
+
+    public static async Task<Result> RunAsync(string connectionString, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "budgeteval.dll"));
+        foreach (var a in args)
+            start.ArgumentList.Add(a);
+        start.Environment["ConnectionStrings__BudgetEvaluation"] = connectionString;
+        start.Environment.Remove("BUDGETEVAL_BOOTSTRAP_KEY");
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new Result(process.ExitCode, await output, await error);
+    }
+}
