@@ -29,6 +29,7 @@ public static class JobServices
                 PrepareSchemaIfNecessary = true,
                 QueuePollInterval = options.QueuePollInterval,
             }));
+        services.AddTransient<EvaluationJob>();
         services.AddHangfire(c => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
