@@ -2,6 +2,7 @@ using BudgetEvaluation.Api;
 using BudgetEvaluation.Data;
 using BudgetEvaluation.Hosting;
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 using Npgsql;
@@ -30,6 +31,10 @@ public static class JobServices
                 QueuePollInterval = options.QueuePollInterval,
             }));
         services.AddTransient<EvaluationJob>();
+        // Jobs are activated from this host's container. Left to AddHangfire, the activator is the process-wide
+        // JobActivator.Current, which every host built afterwards overwrites: with two hosts in one process (the
+        // tests) a job could be built from the other host's services, and so work on the other database.
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire(c => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
