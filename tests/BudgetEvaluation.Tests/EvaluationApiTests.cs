@@ -195,6 +195,35 @@ public class EvaluationApiTests(EvaluationFixture service) : IClassFixture<Evalu
     }
 
     [Fact]
+    public async Task Run_TargetsReimportedAfterTheUpload_ScoresTheRowThatNoLongerFitsAsNotReportedAndSaysWhy()
+    {
+        using var client = service.Client(service.FinanceKey);
+        (await client.PostAsync("/api/targets", Seed.Form(Seed.Text(2029)))).EnsureSuccessStatusCode();
+        await ActualsFiles.UploadAsync(client, 2029, "year-end", ActualsFiles.Form(ActualsFiles.Bytes(ActualsFiles.YearEndFile), ActualsFiles.YearEndFile));
+        // Version 2 of “通创荟” renames the indicator the upload's line 12 reports.
+        var renamed = Seed.Text(2029).Replace("\t招引科创项目数\t", "\t招引科技项目数\t", StringComparison.Ordinal);
+        (await client.PostAsync("/api/targets", Seed.Form(renamed))).EnsureSuccessStatusCode();
+
+        var run = await Runs.StartAndWaitAsync(client, 2029, "year-end");
+
+        var status = await Json.ReadAsync(await client.GetAsync($"/api/evaluations/{run}"));
+        Assert.Equal(1, (int?)status["withProblems"]);
+        var problem = Assert.Single(status["problems"]!.AsArray())!;
+        Assert.Equal(TongChuangHui, (string?)problem["project"]);
+        Assert.Equal(("actuals-year-end.csv", 12, "三级指标"), ((string?)problem["file"], (int?)problem["line"], (string?)problem["field"]));
+        Assert.Equal("项目““通创荟”和科技招商经费专项”当前的规则中没有指标“产出指标/数量指标/招引科创项目数”（目标表在上传后重新导入），按未填报计",
+            (string?)problem["message"]);
+        var e = (await Json.ReadAsync(await client.GetAsync($"/api/evaluations?run={run}"))).AsArray()
+            .Single(x => (string?)x!["project"] == TongChuangHui)!;
+        Assert.Equal(["产出指标/数量指标/招引科技项目数"], e["missing"]!.AsArray().Select(m => (string)m!).ToArray());
+        // 90.15046296296296 without the 17.708333333333332 of the renamed indicator.
+        Assert.Equal(72.44212962962963, (double)e["totalScore"]!, Tolerance);
+        Assert.Equal(2, await Database.ScalarAsync<int>(service.ConnectionString,
+            "SELECT s.version FROM evaluation_results r JOIN rule_sets s ON s.id = r.rule_set_id JOIN projects p ON p.id = r.project_id WHERE r.run_id = @run AND p.name = @name",
+            new { run, name = TongChuangHui }));
+    }
+
+    [Fact]
     public async Task Results_DepartmentKeys_SeeOnlyTheirOwnProjects()
     {
         using var own = service.Client(service.DepartmentKey);

@@ -9,9 +9,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace BudgetEvaluation.Api;
 
 /// <summary>A scoring run and how far it got (counts within the caller's scope).</summary>
+/// <param name="Problems">Stored actuals rows that did not fit the rules the run used (targets re-imported after the upload); they scored as 未填报.</param>
 public sealed record EvaluationRunView(
     long Id, int Year, string Period, DateOnly AsOf, string Scheme, string Status, string RequestedBy, DateTime RequestedAt,
-    DateTime? StartedAt, DateTime? FinishedAt, string? Error, int Projects, int Results, int WithoutActuals, int WithProblems, string ResultsUrl);
+    DateTime? StartedAt, DateTime? FinishedAt, string? Error, int Projects, int Results, int WithoutActuals, int WithProblems, string ResultsUrl,
+    IReadOnlyList<RunProblem> Problems);
 
 public static class EvaluationsApi
 {
@@ -92,9 +94,10 @@ public static class EvaluationsApi
         if (run is null)
             return null;
         var counts = await runs.CountsAsync(id, departmentId, cancellationToken);
+        var problems = counts.WithProblems > 0 ? await runs.ProblemsAsync(id, departmentId, cancellationToken) : [];
         return new EvaluationRunView(run.Id, run.Year, run.Period, run.AsOf, run.Scheme, run.Status, run.RequestedBy, run.RequestedAt,
             run.StartedAt, run.FinishedAt, run.Error, counts.Projects, counts.Results, counts.WithoutActuals, counts.WithProblems,
-            string.Create(CultureInfo.InvariantCulture, $"/api/evaluations?run={run.Id}"));
+            string.Create(CultureInfo.InvariantCulture, $"/api/evaluations?run={run.Id}"), problems);
     }
 
     public static string StatusPath(long runId) => string.Create(CultureInfo.InvariantCulture, $"/api/evaluations/{runId}");

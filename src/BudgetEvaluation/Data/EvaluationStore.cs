@@ -33,6 +33,9 @@ public sealed record ProjectResult(
 /// <param name="Problems">JSON array of {file, line, field, message}.</param>
 public sealed record StoredResult(long Id, long RunId, long ProjectId, long RuleSetId, long? UploadId, decimal? Total, string? Grade, string? Warning, string Result, DateTime CreatedAt, string Problems);
 
+/// <summary>A stored actuals row that did not fit the rules a run used (scored as not reported).</summary>
+public sealed record RunProblem(long ProjectId, string Project, string File, int Line, string Field, string Message);
+
 /// <summary>How far a run got, within a caller's scope.</summary>
 /// <param name="Projects">Projects of the run's year that had rules when it was requested.</param>
 /// <param name="Results">Results stored so far.</param>
@@ -162,6 +165,23 @@ public sealed class EvaluationStore(NpgsqlDataSource dataSource)
             GROUP BY e.id
             """,
             new { runId, departmentId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Every problem recorded with a run's results, optionally one department's, by project and line.</summary>
+    public async Task<IReadOnlyList<RunProblem>> ProblemsAsync(long runId, long? departmentId = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<RunProblem>(new CommandDefinition(
+            """
+            SELECT r.project_id, p.name AS project, e ->> 'file' AS file, (e ->> 'line')::int AS line, e ->> 'field' AS field, e ->> 'message' AS message
+            FROM evaluation_results r
+            JOIN projects p ON p.id = r.project_id
+            CROSS JOIN LATERAL jsonb_array_elements(r.problems) e
+            WHERE r.run_id = @runId AND (CAST(@departmentId AS bigint) IS NULL OR p.department_id = @departmentId)
+            ORDER BY r.project_id, (e ->> 'line')::int
+            """,
+            new { runId, departmentId }, cancellationToken: cancellationToken));
+        return rows.AsList();
     }
 
     public async Task<IReadOnlyList<IndicatorScoreRecord>> IndicatorScoresAsync(long resultId, CancellationToken cancellationToken = default)
