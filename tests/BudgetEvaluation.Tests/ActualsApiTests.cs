@@ -266,6 +266,19 @@ public class ActualsApiTests(ActualsFixture service) : IClassFixture<ActualsFixt
     }
 
     [Fact]
+    public async Task Upload_DepartmentWithoutProjectsThatYear_Is400()
+    {
+        // 2026 has no project of 南通市财政局, and the row names none of another department either.
+        using var client = service.Client(service.OtherDepartmentKey);
+
+        var response = await client.PostAsync("/api/actuals?year=2026&period=year-end",
+            ActualsFiles.Form("项目名称,一级指标,三级指标,实际完成值\n财政专项,项目资金,执行数,10\n", "none.csv"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("2026 年度没有您主管部门（南通市财政局）的项目", (string?)(await Json.ReadAsync(response))["detail"]);
+    }
+
+    [Fact]
     public async Task GetActuals_UnknownUpload_Is404()
     {
         using var client = service.Client(service.FinanceKey);

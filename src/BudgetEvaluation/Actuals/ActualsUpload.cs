@@ -29,7 +29,7 @@ public abstract record UploadOutcome
     /// <summary>Nothing stored: a department's file names projects of other departments (the rows listed).</summary>
     public sealed record Foreign(IReadOnlyList<ImportError> Rows) : UploadOutcome;
 
-    /// <summary>The year has no projects to match against.</summary>
+    /// <summary>The year has no projects (in the caller's scope) to match against.</summary>
     public sealed record NoProjects : UploadOutcome;
 }
 
@@ -49,19 +49,18 @@ public sealed class ActualsUpload(StoredProjects projects, ActualsStore actuals,
     /// <param name="departmentId">A department caller's own department: its file may name only that department's projects.</param>
     public async Task<UploadOutcome> ProcessAsync(NewUpload upload, long? departmentId, Actor actor, CancellationToken cancellationToken = default)
     {
-        var all = await projects.LoadAsync(upload.Year, cancellationToken: cancellationToken);
-        if (all.Count == 0)
-            return new UploadOutcome.NoProjects();
+        var own = await projects.LoadAsync(upload.Year, departmentId, cancellationToken: cancellationToken);
         var (rows, errors) = Read(upload);
-        var own = departmentId is null ? all : all.Where(p => p.DepartmentId == departmentId).ToList();
         var set = ActualsSet.Match(rows, own.Select(p => p.Rules).ToList(), upload.Period, upload.FileName);
 
         if (departmentId is not null)
         {
-            var foreign = ForeignRows(rows, set, all.Where(p => p.DepartmentId != departmentId).ToList(), upload, actor.Department);
+            var foreign = await ForeignRowsAsync(rows, set, departmentId.Value, upload, actor.Department, cancellationToken);
             if (foreign.Count > 0)
                 return new UploadOutcome.Foreign(foreign);
         }
+        if (own.Count == 0)
+            return new UploadOutcome.NoProjects();
 
         errors.AddRange(set.Errors);
         if (errors.Count == 0 && set.Rows.Count == 0)
@@ -90,15 +89,18 @@ public sealed class ActualsUpload(StoredProjects projects, ActualsStore actuals,
 
     /// <summary>
     /// Rows that name no project of the caller's department but one of another department. Rows matching nothing
-    /// anywhere stay ordinary row errors (their suggestions name only the caller's own projects).
+    /// anywhere stay ordinary row errors (their suggestions name only the caller's own projects). The other
+    /// departments' rules are loaded only when some row found no project of the caller's.
     /// </summary>
-    private static List<ImportError> ForeignRows(List<ActualRow> rows, ActualsSet own, IReadOnlyList<LoadedProject> others, NewUpload upload, string? department)
+    private async Task<List<ImportError>> ForeignRowsAsync(
+        List<ActualRow> rows, ActualsSet own, long departmentId, NewUpload upload, string? department, CancellationToken cancellationToken)
     {
-        if (others.Count == 0)
-            return [];
         var unmatched = own.Errors.Where(e => e.Field == ActualsColumns.Project).Select(e => e.Line).ToHashSet();
         var candidates = rows.Where(r => unmatched.Contains(r.Line)).ToList();
         if (candidates.Count == 0)
+            return [];
+        var others = (await projects.LoadAsync(upload.Year, cancellationToken: cancellationToken)).Where(p => p.DepartmentId != departmentId).ToList();
+        if (others.Count == 0)
             return [];
         var elsewhere = ActualsSet.Match(candidates, others.Select(p => p.Rules).ToList(), upload.Period, upload.FileName);
         var nowhere = elsewhere.Errors.Where(e => e.Field == ActualsColumns.Project).Select(e => e.Line).ToHashSet();

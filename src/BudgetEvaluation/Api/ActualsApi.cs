@@ -69,7 +69,9 @@ public static class ActualsApi
                 return await Problems.ForbiddenAsync(request.HttpContext, audit, caller,
                     $"文件“{upload.FileName}”中有 {foreign.Rows.Count} 行填报了其他主管部门的项目，未保存任何数据。{lines}{(foreign.Rows.Count > 10 ? "……" : "")}");
             default:
-                return Problems.BadRequest($"{fiscalYear} 年度没有任何项目：请先导入目标表（POST /api/targets）");
+                return Problems.BadRequest(caller.IsDepartment
+                    ? $"{fiscalYear} 年度没有您主管部门（{caller.Department}）的项目"
+                    : $"{fiscalYear} 年度没有任何项目：请先导入目标表（POST /api/targets）");
         }
     }
 
