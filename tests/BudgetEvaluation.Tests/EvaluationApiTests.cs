@@ -26,8 +26,8 @@ public sealed class EvaluationFixture : ServiceFixture
         (await client.PostAsync("/api/targets", Seed.Form(Seed.Text(2026)))).EnsureSuccessStatusCode();
         YearEndUpload = await ActualsFiles.UploadAsync(client, 2026, "year-end", ActualsFiles.Form(ActualsFiles.Bytes(ActualsFiles.YearEndFile), ActualsFiles.YearEndFile));
         MidYearUpload = await ActualsFiles.UploadAsync(client, 2026, "mid-year", ActualsFiles.Form(ActualsFiles.Bytes(ActualsFiles.MidYearFile), ActualsFiles.MidYearFile));
-        YearEndRun = await Runs.StartAndWaitAsync(client, 2026, "year-end");
-        MidYearRun = await Runs.StartAndWaitAsync(client, 2026, "mid-year");
+        YearEndRun = await Runs.StartAndWaitAsync(this, client, 2026, "year-end");
+        MidYearRun = await Runs.StartAndWaitAsync(this, client, 2026, "mid-year");
         (await client.PostAsync("/api/targets", Seed.Form(Seed.Text(2028)))).EnsureSuccessStatusCode();
         await ActualsFiles.UploadAsync(client, 2028, "year-end", ActualsFiles.Form(ActualsFiles.Bytes(ActualsFiles.YearEndFile), ActualsFiles.YearEndFile));
     }
@@ -153,7 +153,7 @@ public class EvaluationApiTests(EvaluationFixture service) : IClassFixture<Evalu
     {
         using var client = service.Client(service.FinanceKey);
 
-        var id = await Runs.StartAndWaitAsync(client, 2028, "year-end", "&scheme=decision-process");
+        var id = await Runs.StartAndWaitAsync(service, client, 2028, "year-end", "&scheme=decision-process");
 
         var evaluations = (await Json.ReadAsync(await client.GetAsync($"/api/evaluations?run={id}"))).AsArray();
         Assert.Equal("决策15/过程15（含预算执行率）/产出40/效益30", (string?)evaluations[0]!["scheme"]);
@@ -182,13 +182,13 @@ public class EvaluationApiTests(EvaluationFixture service) : IClassFixture<Evalu
         using var client = service.Client(service.FinanceKey);
         (await client.PostAsync("/api/targets", Seed.Form(Seed.Text(2027)))).EnsureSuccessStatusCode();
         await ActualsFiles.UploadAsync(client, 2027, "year-end", ActualsFiles.Form(ActualsFiles.Bytes(ActualsFiles.YearEndFile), ActualsFiles.YearEndFile));
-        var first = await Runs.StartAndWaitAsync(client, 2027, "year-end");
+        var first = await Runs.StartAndWaitAsync(service, client, 2027, "year-end");
         // 1800个 instead of 1700个: 招引科创项目数 full 18.75, total 90.15046296296296 + 1.0416666666666679 = 91.19212962962963.
         var better = ActualsFiles.Text(ActualsFiles.YearEndFile).Replace("招引科创项目数,1700个,", "招引科创项目数,1800个,", StringComparison.Ordinal);
         await ActualsFiles.UploadAsync(client, 2027, "year-end", ActualsFiles.Form(better, "better.csv"));
 
         await service.App.Services.GetRequiredService<EvaluationJob>().RunAsync(first, CancellationToken.None);
-        var second = await Runs.StartAndWaitAsync(client, 2027, "year-end");
+        var second = await Runs.StartAndWaitAsync(service, client, 2027, "year-end");
 
         Assert.Equal(90.15046296296296, await TotalAsync(client, first), Tolerance);
         Assert.Equal(91.19212962962963, await TotalAsync(client, second), Tolerance);
@@ -204,7 +204,7 @@ public class EvaluationApiTests(EvaluationFixture service) : IClassFixture<Evalu
         var renamed = Seed.Text(2029).Replace("\t招引科创项目数\t", "\t招引科技项目数\t", StringComparison.Ordinal);
         (await client.PostAsync("/api/targets", Seed.Form(renamed))).EnsureSuccessStatusCode();
 
-        var run = await Runs.StartAndWaitAsync(client, 2029, "year-end");
+        var run = await Runs.StartAndWaitAsync(service, client, 2029, "year-end");
 
         var status = await Json.ReadAsync(await client.GetAsync($"/api/evaluations/{run}"));
         Assert.Equal(1, (int?)status["withProblems"]);

@@ -73,6 +73,20 @@ public class HangfireTests(ServiceFixture service) : IClassFixture<ServiceFixtur
         Assert.NotSame(second.Services.GetRequiredService<NpgsqlDataSource>(), scope.Resolve(typeof(NpgsqlDataSource)));
     }
 
+    [Fact]
+    public async Task EnqueuedJob_AfterAnotherHostInTheProcessWasDisposed_StillRuns()
+    {
+        // The other host is the last one built, so Hangfire's process-wide log provider is its own; then it goes away.
+        var other = BuildHost(await PostgresServer.CreateDatabaseAsync());
+        await other.DisposeAsync();
+        var marker = Guid.NewGuid().ToString("N");
+
+        var jobId = service.App.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<ProbeJob>(j => j.Run(marker));
+
+        Assert.Equal("Succeeded", await WaitForFinalStateAsync(service.App.Services.GetRequiredService<JobStorage>(), jobId));
+        Assert.True(ProbeJob.Ran.ContainsKey(marker));
+    }
+
     /// <summary>A host that is built but never started (building it prepares the Hangfire schema).</summary>
     private static WebApplication BuildHost(string connectionString)
     {

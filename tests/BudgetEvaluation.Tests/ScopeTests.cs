@@ -17,7 +17,7 @@ public sealed class ScopeFixture : ServiceFixture
         response.EnsureSuccessStatusCode();
         ProjectId = (long)(await Json.ReadAsync(response))["projects"]![0]!["id"]!;
         UploadId = await ActualsFiles.UploadAsync(client, 2026, "year-end", ActualsFiles.Form(ActualsFiles.Bytes(ActualsFiles.YearEndFile), ActualsFiles.YearEndFile));
-        RunId = await Runs.StartAndWaitAsync(client, 2026, "year-end");
+        RunId = await Runs.StartAndWaitAsync(this, client, 2026, "year-end");
     }
 }
 

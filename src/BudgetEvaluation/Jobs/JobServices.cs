@@ -35,7 +35,8 @@ public static class JobServices
         // JobActivator.Current, which every host built afterwards overwrites: with two hosts in one process (the
         // tests) a job could be built from the other host's services, and so work on the other database.
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
-        services.AddHangfire(c => c
+        services.AddHangfire((sp, c) => c
+            .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BudgetEvaluation.Tests.Infrastructure;
 
@@ -41,14 +43,15 @@ public static class ActualsFiles
 public static class Runs
 {
     /// <summary>Starts a run (202 expected) and waits for it to succeed; returns its id.</summary>
-    public static async Task<long> StartAndWaitAsync(HttpClient finance, int year, string period, string query = "")
+    public static async Task<long> StartAndWaitAsync(ServiceFixture service, HttpClient finance, int year, string period, string query = "")
     {
         var response = await finance.PostAsync($"/api/evaluations?year={year}&period={period}{query}", null);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, body);
         var id = (long)JsonNode.Parse(body)!["id"]!;
         var status = await WaitAsync(finance, id);
-        Assert.True((string?)status["status"] == "succeeded", status.ToJsonString());
+        if ((string?)status["status"] != "succeeded")
+            Assert.Fail(status.ToJsonString() + "\n" + await JobReportAsync(service, id));
         return id;
     }
 
@@ -64,5 +67,18 @@ public static class Runs
             await Task.Delay(100);
         }
         return status;
+    }
+
+    /// <summary>What Hangfire knows of a run's job and its servers, for the message of a run that did not succeed.</summary>
+    public static async Task<string> JobReportAsync(ServiceFixture service, long runId)
+    {
+        var jobId = await Database.ScalarAsync<string>(service.ConnectionString,
+            "SELECT coalesce(hangfire_job_id, '') FROM evaluation_runs WHERE id = @runId", new { runId });
+        var monitoring = service.App.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        var history = monitoring.JobDetails(jobId)?.History
+            .Select(h => $"{h.CreatedAt:O} {h.StateName} {h.Reason} {string.Join("; ", h.Data.Select(kv => $"{kv.Key}={kv.Value}"))}") ?? ["no such job"];
+        var servers = monitoring.Servers().Select(s => $"server {s.Name} workers {s.WorkersCount} heartbeat {s.Heartbeat:O}");
+        var queues = monitoring.Queues().Select(q => $"queue {q.Name} length {q.Length} fetched {q.Fetched}");
+        return $"job {jobId} at {DateTime.UtcNow:O}:\n" + string.Join("\n", history.Concat(servers).Concat(queues));
     }
 }
