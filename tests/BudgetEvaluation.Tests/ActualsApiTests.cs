@@ -138,7 +138,11 @@ public class ActualsApiTests(ActualsFixture service) : IClassFixture<ActualsFixt
             ]
             """;
 
-        var response = await client.PostAsync("/api/actuals?year=2027&period=year-end", new StringContent(json, Encoding.UTF8, "application/json"));
+        // With a byte order mark, as Windows editors save it.
+        var content = new ByteArrayContent([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(json)]);
+        content.Headers.ContentType = new("application/json");
+
+        var response = await client.PostAsync("/api/actuals?year=2027&period=year-end", content);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await Json.ReadAsync(response);
@@ -148,7 +152,7 @@ public class ActualsApiTests(ActualsFixture service) : IClassFixture<ActualsFixt
         var rows = await Database.QueryAsync<(int Line, string Path, string Value, string? Deviation)>(service.ConnectionString,
             "SELECT line, indicator_path, raw_value, deviation_reason FROM actual_rows WHERE upload_id = @id ORDER BY line", new { id });
         Assert.Equal([(1, "项目资金/执行数", "20", null), (2, "产出指标/数量指标/物业服务面积", "2600平方米", "新增会议室")], rows);
-        Assert.StartsWith("application/json", await Database.ScalarAsync<string>(service.ConnectionString,
+        Assert.Equal("application/json", await Database.ScalarAsync<string>(service.ConnectionString,
             "SELECT content_type FROM actuals_uploads WHERE id = @id", new { id }));
     }
 

@@ -43,7 +43,9 @@ public static class ActualsJson
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(content, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            // The stream overload skips a UTF-8 byte order mark, which Windows editors write.
+            document = JsonDocument.Parse(new MemoryStream(content, writable: false),
+                new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
         }
         catch (JsonException ex)
         {
