@@ -17,6 +17,8 @@ WORKDIR /app
 COPY --from=build /app .
 # The seed, for an operator who wants to import it: budgeteval import, or POST /api/targets.
 COPY seeds/ seeds/
+# Scoring schemes that POST /api/evaluations?scheme= names (schemes/<name>.json).
+COPY schemes/ schemes/
 # Listen on every interface inside the container; compose publishes the port.
 ENV ASPNETCORE_URLS=http://0.0.0.0:5080 \
     DOTNET_RUNNING_IN_CONTAINER=true

@@ -2,7 +2,12 @@ using System.Collections.Concurrent;
 using BudgetEvaluation.Tests.Infrastructure;
 using Hangfire;
 using Hangfire.Storage;
+using BudgetEvaluation.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace BudgetEvaluation.Tests;
 
@@ -53,6 +58,46 @@ public class HangfireTests(ServiceFixture service) : IClassFixture<ServiceFixtur
             "SELECT count(*) FROM audit_log WHERE role = 'auditor' AND outcome = 'forbidden' AND subject = 'POST /hangfire/jobs/scheduled/delete'"));
         Assert.True(accepted.IsSuccessStatusCode, accepted.StatusCode.ToString());
         Assert.Equal("Deleted", StateOf(jobId));
+    }
+
+    [Fact]
+    public async Task JobActivator_TwoHostsInOneProcess_EachBuildsJobsFromItsOwnServices()
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync();
+        await using var first = BuildHost(connectionString);
+        await using var second = BuildHost(connectionString);
+
+        using var scope = first.Services.GetRequiredService<JobActivator>().BeginScope((JobActivatorContext)null!);
+
+        Assert.Same(first.Services.GetRequiredService<NpgsqlDataSource>(), scope.Resolve(typeof(NpgsqlDataSource)));
+        Assert.NotSame(second.Services.GetRequiredService<NpgsqlDataSource>(), scope.Resolve(typeof(NpgsqlDataSource)));
+    }
+
+    [Fact]
+    public async Task EnqueuedJob_AfterAnotherHostInTheProcessWasDisposed_StillRuns()
+    {
+        // The other host is the last one built, so Hangfire's process-wide log provider is its own; then it goes away.
+        var other = BuildHost(await PostgresServer.CreateDatabaseAsync());
+        await other.DisposeAsync();
+        var marker = Guid.NewGuid().ToString("N");
+
+        var jobId = service.App.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<ProbeJob>(j => j.Run(marker));
+
+        Assert.Equal("Succeeded", await WaitForFinalStateAsync(service.App.Services.GetRequiredService<JobStorage>(), jobId));
+        Assert.True(ProbeJob.Ran.ContainsKey(marker));
+    }
+
+    /// <summary>A host that is built but never started (building it prepares the Hangfire schema).</summary>
+    private static WebApplication BuildHost(string connectionString)
+    {
+        var builder = ServiceHost.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:BudgetEvaluation"] = connectionString,
+            ["BudgetEvaluation:Jobs:Server"] = "false",
+        });
+        builder.Logging.ClearProviders();
+        return ServiceHost.Build(builder);
     }
 
     private string? StateOf(string jobId)

@@ -48,7 +48,11 @@ public partial class ServeVerbTests
 
             var projects = (await Json.ReadAsync(await client.GetAsync("/api/projects?year=2026"))).AsArray();
 
+            var results = (await Json.ReadAsync(await client.GetAsync("/api/evaluations?year=2026&period=year-end"))).AsArray();
+
             Assert.Equal(12, projects.Count);
+            // The demo actuals, scored before the server started.
+            Assert.Equal(12, results.Count);
             Assert.Single(Directory.GetDirectories(Path.Combine(workDir, ".data", "pg")));
         }
         finally

@@ -10,6 +10,9 @@ public sealed record ReportedActual(string Text, ActualInput Input, string Devia
 /// <summary>偏差原因 and the mid-year choices written on a row whose 实际完成值 is blank.</summary>
 public sealed record IndicatorNote(string Deviation, string DeviationType, string Likelihood, int Line);
 
+/// <summary>A row of the file matched to its project and to an indicator path (<c>项目资金/执行数</c> for spending).</summary>
+public sealed record MatchedRow(ActualRow Row, RulesProject Project, string IndicatorPath);
+
 /// <summary>A project's actuals for one period.</summary>
 public sealed class ProjectActuals
 {
@@ -34,6 +37,15 @@ public sealed class ActualsSet
 
     public List<ImportError> Errors { get; } = [];
 
+    /// <summary>
+    /// Every row that found its project and indicator (blank values included), in file order: what a store keeps of
+    /// an accepted file. A row whose value is wrong is here too, but then <see cref="Errors"/> is not empty.
+    /// </summary>
+    public List<MatchedRow> Rows { get; } = [];
+
+    /// <summary>The indicator path a spending row is kept under.</summary>
+    public const string SpendingPath = ActualsColumns.FundsCategory + "/" + ActualsColumns.SpendingIndicator;
+
     public ProjectActuals For(RulesProject project) =>
         _byProject.TryGetValue(project, out var actuals) ? actuals : new ProjectActuals();
 
@@ -54,12 +66,14 @@ public sealed class ActualsSet
             {
                 if (IsDuplicate(row, project, ActualsColumns.SpendingIndicator, $"项目“{project.Project.Name}”的执行数", seen, fileName, set.Errors))
                     continue;
+                set.Rows.Add(new MatchedRow(row, project, SpendingPath));
                 AcceptSpending(row, actuals, project, fileName, set.Errors);
                 continue;
             }
             var indicator = FindIndicator(row, project, fileName, set.Errors);
             if (indicator is null || IsDuplicate(row, project, indicator.Path, $"项目“{project.Project.Name}”的指标“{indicator.Name}”", seen, fileName, set.Errors))
                 continue;
+            set.Rows.Add(new MatchedRow(row, project, indicator.Path));
             AcceptIndicator(row, indicator, actuals, project, period, fileName, set.Errors);
         }
         return set;

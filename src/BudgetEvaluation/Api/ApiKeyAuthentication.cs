@@ -21,6 +21,9 @@ public static class Policies
     /// <summary>Changes reserved to the finance bureau.</summary>
     public const string Finance = "finance";
 
+    /// <summary>Uploading actuals: finance, and departments for their own projects (auditors change nothing).</summary>
+    public const string Upload = "upload";
+
     /// <summary>The Hangfire dashboard: finance, and auditors read-only.</summary>
     public const string Dashboard = "dashboard";
 }

@@ -19,6 +19,7 @@ public static class ApiServices
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Finance, p => p.RequireAuthenticatedUser().RequireRole(Roles.Finance))
+            .AddPolicy(Policies.Upload, p => p.RequireAuthenticatedUser().RequireRole(Roles.Finance, Roles.Department))
             // Auditors read the dashboard; its commands (delete, requeue, trigger) are POSTs and stay with finance,
             // refused here so the refusal is a 403 with an audit entry rather than Hangfire's bare 401.
             .AddPolicy(Policies.Dashboard, p => p.RequireAuthenticatedUser().RequireAssertion(context =>
@@ -53,6 +54,10 @@ public static class ApiServices
         app.MapHealthApi();
         app.MapTargetsApi();
         app.MapProjectsApi();
+        app.MapTemplatesApi();
+        app.MapActualsApi();
+        app.MapEvaluationsApi();
+        app.MapReportsApi();
         return app;
     }
 }

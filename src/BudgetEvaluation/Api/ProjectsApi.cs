@@ -1,12 +1,17 @@
 using System.Globalization;
 using System.Text.Json;
+using BudgetEvaluation.Core.Review;
+using BudgetEvaluation.Core.Rules;
 using BudgetEvaluation.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BudgetEvaluation.Api;
 
-/// <summary>A project with its current rules file and every version.</summary>
-public sealed record ProjectDetail(long Id, int Year, string Department, string Name, int Version, JsonElement Rules, IReadOnlyList<RuleSetVersion> Versions);
+/// <summary>A project with its current rules file, every version, and the target review of the current rules.</summary>
+/// <param name="Findings">绩效目标审核 (<c>budgeteval lint</c>) of the current rules: severity 错误/警告/提示, indicator, rule, check, message.</param>
+public sealed record ProjectDetail(
+    long Id, int Year, string Department, string Name, int Version, JsonElement Rules, IReadOnlyList<RuleSetVersion> Versions,
+    IReadOnlyList<Finding> Findings);
 
 public static class ProjectsApi
 {
@@ -16,7 +21,7 @@ public static class ProjectsApi
         group.MapGet("", ListAsync)
             .WithSummary("项目列表及当前规则版本（主管部门只能看到本部门的项目）");
         group.MapGet("{id:long}", GetAsync)
-            .WithSummary("项目、当前规则与规则版本历史");
+            .WithSummary("项目、当前规则、规则版本历史与绩效目标审核结果");
         group.MapGet("{id:long}/rules/{version:int}", RulesAsync)
             .WithSummary("项目某一版本的规则文件");
         return group;
@@ -39,8 +44,9 @@ public static class ProjectsApi
         var versions = await projects.VersionsAsync(id, cancellationToken);
         var rules = await projects.RulesTextAsync(id, null, cancellationToken);
         using var document = JsonDocument.Parse(rules!);
+        var findings = TargetReview.Review(RulesFile.Read(rules!));
         return TypedResults.Ok(new ProjectDetail(project.Id, project.Year, project.Department, project.Name,
-            versions[^1].Version, document.RootElement.Clone(), versions));
+            versions[^1].Version, document.RootElement.Clone(), versions, findings));
     }
 
     public static async Task<Results<Ok<JsonElement>, ProblemHttpResult>> RulesAsync(
@@ -57,7 +63,7 @@ public static class ProjectsApi
     }
 
     /// <summary>The project if it exists and is in the caller's scope; else the 404 or 403 to return.</summary>
-    private static async Task<(ProjectRecord? Project, ProblemHttpResult? Problem)> FindAsync(
+    internal static async Task<(ProjectRecord? Project, ProblemHttpResult? Problem)> FindAsync(
         long id, Caller caller, ProjectStore projects, AuditLog audit, HttpContext context, CancellationToken cancellationToken)
     {
         var project = await projects.GetAsync(id, cancellationToken);

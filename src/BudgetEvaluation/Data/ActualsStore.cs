@@ -23,6 +23,22 @@ public sealed record ActualRowRecord(
 
 public sealed record UploadSummary(long Id, int Year, string Period, string Source, string FileName, string Sha256, string UploadedBy, DateTime UploadedAt, int Rows, int Projects);
 
+/// <summary>A row of a project's current actuals, with the upload it comes from.</summary>
+public sealed record CurrentActualRow(
+    long ProjectId,
+    long UploadId,
+    string FileName,
+    DateTime UploadedAt,
+    int Line,
+    string IndicatorPath,
+    string RawValue,
+    string? DeviationReason,
+    string? DeviationType,
+    string? Likelihood);
+
+/// <summary>Whose data an upload holds: its year, period and the departments of its rows.</summary>
+public sealed record UploadScope(int Year, string Period, IReadOnlyList<long> Departments);
+
 /// <summary>An upload's original file, for download.</summary>
 public sealed record UploadContent(string FileName, string? ContentType, byte[] Content);
 
@@ -108,6 +124,56 @@ public sealed class ActualsStore(NpgsqlDataSource dataSource)
             new { uploadId, projectId }, cancellationToken: cancellationToken));
         return (uploadId, rows.AsList());
     }
+
+    /// <summary>
+    /// The current actuals of every project of a year and period (optionally one department's or one project's): per
+    /// project its rows in the latest accepted upload that has any, by project and line. With <paramref name="at"/>,
+    /// the uploads that were current then (a run scores what existed when it was requested, however often it is re-run).
+    /// </summary>
+    public async Task<IReadOnlyList<CurrentActualRow>> CurrentRowsAsync(
+        int year, Period period, long? departmentId = null, long? projectId = null, DateTime? at = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<CurrentActualRow>(new CommandDefinition(
+            """
+            WITH current_upload AS (
+                SELECT DISTINCT ON (r.project_id) r.project_id, u.id AS upload_id, u.file_name, u.uploaded_at
+                FROM actual_rows r
+                JOIN actuals_uploads u ON u.id = r.upload_id
+                JOIN projects p ON p.id = r.project_id
+                WHERE u.status = 'accepted' AND u.period = @period AND p.year = @year
+                  AND (CAST(@departmentId AS bigint) IS NULL OR p.department_id = @departmentId)
+                  AND (CAST(@projectId AS bigint) IS NULL OR p.id = @projectId)
+                  AND (CAST(@at AS timestamptz) IS NULL OR u.uploaded_at <= @at)
+                ORDER BY r.project_id, u.id DESC)
+            SELECT c.project_id, c.upload_id, c.file_name, c.uploaded_at, r.line, r.indicator_path, r.raw_value,
+                   r.deviation_reason, r.deviation_type, r.likelihood
+            FROM current_upload c
+            JOIN actual_rows r ON r.upload_id = c.upload_id AND r.project_id = c.project_id
+            ORDER BY c.project_id, r.line
+            """,
+            new { year, period = period.Code(), departmentId, projectId, at }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    /// <summary>An upload's year and period and the departments its rows belong to; null if there is no such upload.</summary>
+    public async Task<UploadScope?> ScopeAsync(long uploadId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var upload = await connection.QuerySingleOrDefaultAsync<UploadPeriod>(new CommandDefinition(
+            "SELECT year, period FROM actuals_uploads WHERE id = @uploadId", new { uploadId }, cancellationToken: cancellationToken));
+        if (upload is null)
+            return null;
+        var departments = await connection.QueryAsync<long>(new CommandDefinition(
+            """
+            SELECT DISTINCT p.department_id FROM actual_rows r JOIN projects p ON p.id = r.project_id
+            WHERE r.upload_id = @uploadId ORDER BY 1
+            """,
+            new { uploadId }, cancellationToken: cancellationToken));
+        return new UploadScope(upload.Year, upload.Period, departments.AsList());
+    }
+
+    private sealed record UploadPeriod(int Year, string Period);
 
     /// <summary>The original file of an upload.</summary>
     public async Task<UploadContent?> ContentAsync(long uploadId, CancellationToken cancellationToken = default)

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using BudgetEvaluation.Core.Import;
 using BudgetEvaluation.Core.Targets;
 using Dapper;
 using Npgsql;
@@ -22,12 +24,24 @@ public sealed record IndicatorScoreRecord(
 
 /// <summary>A project's result in a run, with the rules version and upload it used.</summary>
 /// <param name="ResultJson">The project's result as <c>budgeteval score --format json</c> writes it.</param>
+/// <param name="Problems">Rows of the upload that did not fit the rules used (scored as not reported).</param>
 public sealed record ProjectResult(
     long ProjectId, long RuleSetId, long? UploadId, decimal? Total, string? Grade, string? Warning, string ResultJson,
-    IReadOnlyList<IndicatorScoreRecord> Indicators);
+    IReadOnlyList<IndicatorScoreRecord> Indicators, IReadOnlyList<ImportError>? Problems = null);
 
 /// <summary>A stored result, as read back.</summary>
-public sealed record StoredResult(long Id, long RunId, long ProjectId, long RuleSetId, long? UploadId, decimal? Total, string? Grade, string? Warning, string Result, DateTime CreatedAt);
+/// <param name="Problems">JSON array of {file, line, field, message}.</param>
+public sealed record StoredResult(long Id, long RunId, long ProjectId, long RuleSetId, long? UploadId, decimal? Total, string? Grade, string? Warning, string Result, DateTime CreatedAt, string Problems);
+
+/// <summary>A stored actuals row that did not fit the rules a run used (scored as not reported).</summary>
+public sealed record RunProblem(long ProjectId, string Project, string File, int Line, string Field, string Message);
+
+/// <summary>How far a run got, within a caller's scope.</summary>
+/// <param name="Projects">Projects of the run's year that had rules when it was requested.</param>
+/// <param name="Results">Results stored so far.</param>
+/// <param name="WithoutActuals">Results of projects that had no actuals for the period.</param>
+/// <param name="WithProblems">Results for which some stored actuals did not fit the rules.</param>
+public sealed record RunCounts(int Projects, int Results, int WithoutActuals, int WithProblems);
 
 /// <summary>Evaluation runs and their per-project results.</summary>
 public sealed class EvaluationStore(NpgsqlDataSource dataSource)
@@ -95,11 +109,15 @@ public sealed class EvaluationStore(NpgsqlDataSource dataSource)
             new { runId, result.ProjectId }, transaction, cancellationToken: cancellationToken));
         var resultId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             """
-            INSERT INTO evaluation_results (run_id, project_id, rule_set_id, upload_id, total, grade, warning, result)
-            VALUES (@runId, @ProjectId, @RuleSetId, @UploadId, @Total, @Grade, @Warning, CAST(@ResultJson AS jsonb))
+            INSERT INTO evaluation_results (run_id, project_id, rule_set_id, upload_id, total, grade, warning, result, problems)
+            VALUES (@runId, @ProjectId, @RuleSetId, @UploadId, @Total, @Grade, @Warning, CAST(@ResultJson AS jsonb), CAST(@problems AS jsonb))
             RETURNING id
             """,
-            new { runId, result.ProjectId, result.RuleSetId, result.UploadId, result.Total, result.Grade, result.Warning, result.ResultJson },
+            new
+            {
+                runId, result.ProjectId, result.RuleSetId, result.UploadId, result.Total, result.Grade, result.Warning, result.ResultJson,
+                problems = JsonSerializer.Serialize(result.Problems ?? [], ProblemsJson),
+            },
             transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
             """
@@ -117,10 +135,50 @@ public sealed class EvaluationStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<StoredResult>(new CommandDefinition(
             """
-            SELECT r.id, r.run_id, r.project_id, r.rule_set_id, r.upload_id, r.total, r.grade, r.warning, r.result::text AS result, r.created_at
+            SELECT r.id, r.run_id, r.project_id, r.rule_set_id, r.upload_id, r.total, r.grade, r.warning, r.result::text AS result, r.created_at,
+                   r.problems::text AS problems
             FROM evaluation_results r JOIN projects p ON p.id = r.project_id
             WHERE r.run_id = @runId AND (CAST(@departmentId AS bigint) IS NULL OR p.department_id = @departmentId)
             ORDER BY r.project_id
+            """,
+            new { runId, departmentId }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    /// <summary>A run's progress: its projects and the results stored so far, optionally one department's.</summary>
+    public async Task<RunCounts> CountsAsync(long runId, long? departmentId = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleAsync<RunCounts>(new CommandDefinition(
+            """
+            SELECT
+                (SELECT count(*)::int FROM projects p
+                 WHERE p.year = e.year AND (CAST(@departmentId AS bigint) IS NULL OR p.department_id = @departmentId)
+                   AND EXISTS (SELECT 1 FROM rule_sets s WHERE s.project_id = p.id AND s.created_at <= e.requested_at)) AS projects,
+                count(r.id)::int AS results,
+                count(r.id) FILTER (WHERE r.upload_id IS NULL)::int AS without_actuals,
+                count(r.id) FILTER (WHERE jsonb_array_length(r.problems) > 0)::int AS with_problems
+            FROM evaluation_runs e
+            LEFT JOIN (evaluation_results r JOIN projects rp ON rp.id = r.project_id)
+                   ON r.run_id = e.id AND (CAST(@departmentId AS bigint) IS NULL OR rp.department_id = @departmentId)
+            WHERE e.id = @runId
+            GROUP BY e.id
+            """,
+            new { runId, departmentId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Every problem recorded with a run's results, optionally one department's, by project and line.</summary>
+    public async Task<IReadOnlyList<RunProblem>> ProblemsAsync(long runId, long? departmentId = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<RunProblem>(new CommandDefinition(
+            """
+            SELECT r.project_id, p.name AS project, e ->> 'file' AS file, (e ->> 'line')::int AS line, e ->> 'field' AS field, e ->> 'message' AS message
+            FROM evaluation_results r
+            JOIN projects p ON p.id = r.project_id
+            CROSS JOIN LATERAL jsonb_array_elements(r.problems) e
+            WHERE r.run_id = @runId AND (CAST(@departmentId AS bigint) IS NULL OR p.department_id = @departmentId)
+            ORDER BY r.project_id, (e ->> 'line')::int
             """,
             new { runId, departmentId }, cancellationToken: cancellationToken));
         return rows.AsList();
@@ -137,6 +195,8 @@ public sealed class EvaluationStore(NpgsqlDataSource dataSource)
             new { resultId }, cancellationToken: cancellationToken));
         return rows.AsList();
     }
+
+    private static readonly JsonSerializerOptions ProblemsJson = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     private const string SelectRuns = """
         SELECT id, year, period, as_of, scheme, status, requested_by, requested_at, started_at, finished_at, hangfire_job_id, error

@@ -161,19 +161,33 @@ public sealed class ProjectStore(NpgsqlDataSource dataSource)
             new { projectId, version }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>The current rules of every project of a year (optionally one department's), for a scoring run.</summary>
-    public async Task<IReadOnlyList<StoredRules>> CurrentRulesAsync(int year, long? departmentId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The current rules of every project of a year (optionally one department's), for a scoring run or an upload;
+    /// with <paramref name="at"/>, the rules that were current then (a run scores what existed when it was requested).
+    /// </summary>
+    public async Task<IReadOnlyList<StoredRules>> CurrentRulesAsync(int year, long? departmentId, DateTime? at = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<StoredRules>(new CommandDefinition(
             """
             SELECT p.id AS project_id, p.department_id, r.id AS rule_set_id, r.version, r.rules_text
             FROM projects p
-            JOIN LATERAL (SELECT * FROM rule_sets WHERE project_id = p.id ORDER BY version DESC LIMIT 1) r ON true
+            JOIN LATERAL (
+                SELECT * FROM rule_sets
+                WHERE project_id = p.id AND (CAST(@at AS timestamptz) IS NULL OR created_at <= @at)
+                ORDER BY version DESC LIMIT 1) r ON true
             WHERE p.year = @year AND (CAST(@departmentId AS bigint) IS NULL OR p.department_id = @departmentId)
             ORDER BY p.id
             """,
-            new { year, departmentId }, cancellationToken: cancellationToken));
+            new { year, departmentId, at }, cancellationToken: cancellationToken));
         return rows.AsList();
+    }
+
+    /// <summary>The id of a department by name, or null if no project ever named it.</summary>
+    public async Task<long?> DepartmentIdAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT id FROM departments WHERE name = @name", new { name }, cancellationToken: cancellationToken));
     }
 }

@@ -1,6 +1,8 @@
+using BudgetEvaluation.Actuals;
 using BudgetEvaluation.Api;
 using BudgetEvaluation.Data;
 using BudgetEvaluation.Jobs;
+using BudgetEvaluation.Scoring;
 using BudgetEvaluation.Targets;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -26,6 +28,9 @@ public static class ServiceHost
 
         builder.Services.AddData(builder.Configuration);
         builder.Services.AddSingleton<TargetImport>();
+        builder.Services.AddSingleton<StoredProjects>();
+        builder.Services.AddSingleton<ActualsUpload>();
+        builder.Services.AddSingleton<SchemeCatalog>();
         builder.Services.AddSingleton<DemoData>();
         // Registered before the Hangfire server so the schema is in place before any job runs.
         builder.Services.AddHostedService<DatabaseStartup>();

@@ -24,6 +24,15 @@ public sealed class ServiceOptions
     /// <summary>The seed file the demo loads, relative to the working folder (then to the executable's folders).</summary>
     public string SeedFile { get; set; } = "seeds/000_39cb5bcb496eb896.txt";
 
+    /// <summary>
+    /// The folder of demo actuals (<c>actuals-year-end.csv</c>, <c>actuals-mid-year.csv</c>) loaded and scored after the
+    /// seed; found like <see cref="SeedFile"/>.
+    /// </summary>
+    public string DemoFolder { get; set; } = "demo";
+
+    /// <summary>The folder of scoring schemes (<c>&lt;name&gt;.json</c>) that <c>?scheme=</c> names; found like <see cref="SeedFile"/>.</summary>
+    public string SchemesFolder { get; set; } = "schemes";
+
     /// <summary>Largest request body accepted, in bytes; larger requests get 413.</summary>
     public long MaxRequestBytes { get; set; } = 10 * 1024 * 1024;
 

@@ -2,6 +2,7 @@ using BudgetEvaluation.Api;
 using BudgetEvaluation.Data;
 using BudgetEvaluation.Hosting;
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 using Npgsql;
@@ -29,7 +30,13 @@ public static class JobServices
                 PrepareSchemaIfNecessary = true,
                 QueuePollInterval = options.QueuePollInterval,
             }));
-        services.AddHangfire(c => c
+        services.AddTransient<EvaluationJob>();
+        // Jobs are activated from this host's container. Left to AddHangfire, the activator is the process-wide
+        // JobActivator.Current, which every host built afterwards overwrites: with two hosts in one process (the
+        // tests) a job could be built from the other host's services, and so work on the other database.
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((sp, c) => c
+            .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());

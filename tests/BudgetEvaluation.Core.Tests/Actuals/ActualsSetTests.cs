@@ -313,4 +313,21 @@ public class ActualsSetTests
         Assert.Equal(10, actuals.Spent);
         Assert.Equal(new IndicatorNote("活动集中在下半年", "经费保障", "有可能", 2), actuals.Notes["过程/资金管理/预算执行率"]);
     }
+
+    [Fact]
+    public void Match_Rows_ListsEveryMatchedRowWithItsProjectAndPathInFileOrder()
+    {
+        var (set, readErrors) = Match(
+            "“通创荟”和科技招商经费专项,项目资金,,执行数,130,,,\n" +
+            "“通创荟”和科技招商经费专项,产出指标,数量指标,招引科创项目数,1700个,,,\n" +
+            "“通创荟”和科技招商经费专项,产出指标,质量指标,组织科技招商专题活动,,,,\n" +
+            "没有这个项目,产出指标,数量指标,招引科创项目数,1700个,,,\n");
+
+        Assert.Empty(readErrors);
+        Assert.Equal(
+            [(2, "项目资金/执行数", "130"), (3, "产出指标/数量指标/招引科创项目数", "1700个"), (4, "产出指标/质量指标/组织科技招商专题活动", "")],
+            set.Rows.Select(r => (r.Row.Line, r.IndicatorPath, r.Row.Value)).ToArray());
+        Assert.All(set.Rows, r => Assert.Equal("“通创荟”和科技招商经费专项", r.Project.Project.Name));
+        Assert.Equal(5, Assert.Single(set.Errors).Line);
+    }
 }

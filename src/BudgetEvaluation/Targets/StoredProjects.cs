@@ -1,0 +1,27 @@
+using System.Globalization;
+using BudgetEvaluation.Core.Rules;
+using BudgetEvaluation.Data;
+
+namespace BudgetEvaluation.Targets;
+
+/// <summary>A project's stored rules read back into Core's model, with the ids a result records.</summary>
+public sealed record LoadedProject(StoredRules Stored, RulesProject Rules)
+{
+    public long ProjectId => Stored.ProjectId;
+
+    public long DepartmentId => Stored.DepartmentId;
+}
+
+/// <summary>Loads the current rules of a year's projects as Core reads a rules file (<see cref="RulesProject.Parse"/>).</summary>
+public sealed class StoredProjects(ProjectStore projects)
+{
+    /// <summary>Every project of the year (optionally one department's), with the rules current now or at <paramref name="at"/>.</summary>
+    public async Task<IReadOnlyList<LoadedProject>> LoadAsync(int year, long? departmentId = null, DateTime? at = null, CancellationToken cancellationToken = default)
+    {
+        var stored = await projects.CurrentRulesAsync(year, departmentId, at, cancellationToken);
+        return stored.Select(s => new LoadedProject(s, RulesProject.Parse(s.RulesText, Source(s)))).ToList();
+    }
+
+    /// <summary>How Core names the rules in its messages: the project and version, as the API shows them.</summary>
+    private static string Source(StoredRules rules) => string.Create(CultureInfo.InvariantCulture, $"项目 {rules.ProjectId} 第 {rules.Version} 版规则");
+}
