@@ -29,7 +29,7 @@ public static partial class FlatTableImporter
     private static readonly FlatColumn[] LongTexts =
         [FlatColumn.Necessity, FlatColumn.Feasibility, FlatColumn.Content, FlatColumn.LongTermGoal, FlatColumn.AnnualGoal];
 
-    [GeneratedRegex(@"^(\d{4})\s*(年度?)?$")]
+    [GeneratedRegex(@"^([0-9]{4})\s*(年度?)?$")]
     private static partial Regex YearText();
 
     public static IEnumerable<TableImport> ReadCsv(string path)

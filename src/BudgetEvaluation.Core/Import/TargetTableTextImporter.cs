@@ -27,7 +27,7 @@ public static partial class TargetTableTextImporter
     [GeneratedRegex("<[^>]*>")]
     private static partial Regex Tags();
 
-    [GeneratedRegex(@"^(\d{4})\s*年度?$")]
+    [GeneratedRegex(@"^([0-9]{4})\s*年度?$")]
     private static partial Regex YearLine();
 
     public static IEnumerable<TableImport> Read(string path)
