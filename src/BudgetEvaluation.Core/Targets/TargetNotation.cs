@@ -85,7 +85,8 @@ public static partial class TargetNotation
                 return null;
             }
             var rest = match.Groups["rest"].Value;
-            if (rest.Length > 0 && rest[0] is ',' or '.')
+            // A formula character right after the number ("=1+cmd|…") is no notation, and would run in a spreadsheet.
+            if (rest.Length > 0 && rest[0] is ',' or '.' or '+' or '-' or '=' or '@' or '|')
             {
                 error = $"无法识别的指标值“{text}”：数字“{number}{rest}”写法不规范";
                 return null;
@@ -174,19 +175,31 @@ public static partial class TargetNotation
     /// </summary>
     internal static string Compatible(string text)
     {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (!char.IsSurrogate(text[i]))
+                continue;
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+            return ReplaceLoneSurrogates(text).Normalize(NormalizationForm.FormKC);
+        }
+        return text.Normalize(NormalizationForm.FormKC);
+    }
+
+    private static string ReplaceLoneSurrogates(string text)
+    {
         var chars = text.ToCharArray();
-        var replaced = false;
         for (var i = 0; i < chars.Length; i++)
         {
             if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
                 i++;
             else if (char.IsSurrogate(chars[i]))
-            {
                 chars[i] = '\uFFFD';
-                replaced = true;
-            }
         }
-        return (replaced ? new string(chars) : text).Normalize(NormalizationForm.FormKC);
+        return new string(chars);
     }
 
     /// <summary>Splits what follows the number into a unit (kept as written) and a description.</summary>
