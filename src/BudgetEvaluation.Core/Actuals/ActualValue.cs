@@ -8,13 +8,14 @@ namespace BudgetEvaluation.Core.Actuals;
 /// <summary>Reads an actual as people write it (<c>1700个</c>, <c>96.3%</c>, <c>部分达成 75%</c>, the target's own word) against its target.</summary>
 public static partial class ActualValue
 {
-    [GeneratedRegex(@"^[=≈约]?(?<num>[+-]?\d+(?:\.\d+)?)(?<pct>%)?(?<rest>.*)$", RegexOptions.Singleline)]
+    // [0-9], not \d: \d also matches other scripts' digits (٣), which double.Parse then refuses with an exception.
+    [GeneratedRegex(@"^[=≈约]?(?<num>[+-]?[0-9]+(?:\.[0-9]+)?)(?<pct>%)?(?<rest>.*)$", RegexOptions.Singleline)]
     private static partial Regex Number();
 
-    [GeneratedRegex(@"^(?<num>\d+(?:\.\d+)?)%?$")]
+    [GeneratedRegex(@"^(?<num>[0-9]+(?:\.[0-9]+)?)%?$")]
     private static partial Regex BandPercent();
 
-    [GeneratedRegex(@"(?<=\d),(?=\d{3}(?!\d))")]
+    [GeneratedRegex(@"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")]
     private static partial Regex ThousandsSeparator();
 
     /// <summary>The bands' full official labels (自评表 notes), which people copy in place of the short words.</summary>
@@ -117,8 +118,8 @@ public static partial class ActualValue
     /// <summary>A unit matches the target's when equal, or when it is one of a listed unit such as <c>台、件、套、 项</c>.</summary>
     public static bool UnitMatches(string unit, string targetUnit)
     {
-        var u = unit.Replace(" ", "", StringComparison.Ordinal);
-        var t = targetUnit.Replace(" ", "", StringComparison.Ordinal);
+        var u = TargetNotation.WithoutWhitespace(unit);
+        var t = TargetNotation.WithoutWhitespace(targetUnit);
         return u == t || t.Split('、').Contains(u);
     }
 

@@ -34,12 +34,18 @@ public static class ActualsFile
                 copy.Position = 0;
                 stream = copy;
             }
+            if (extension == ".xlsx" && InputLimits.CheckXlsx(stream, fileName) is { } refused)
+                return ([], [refused]);
             return extension switch
             {
-                ".xlsx" => ReadRecords(ReadXlsx(stream), fileName),
-                ".csv" or ".txt" => ReadRecords(ReadCsv(stream), fileName),
+                ".xlsx" => ReadRecords(WithinLimits(ReadXlsx(stream), fileName), fileName),
+                ".csv" or ".txt" => ReadRecords(WithinLimits(ReadCsv(stream, fileName), fileName), fileName),
                 _ => ([], [new ImportError(fileName, 0, "文件类型", $"不支持的文件类型“{extension}”：请上传 .xlsx 或 .csv")]),
             };
+        }
+        catch (ImportException ex)
+        {
+            return ([], [.. ex.Errors]);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or System.Xml.XmlException or System.Text.DecoderFallbackException
             or CsvHelperException or InvalidOperationException or ArgumentException or FormatException or DocumentFormat.OpenXml.Packaging.OpenXmlPackageException)
@@ -60,13 +66,49 @@ public static class ActualsFile
         header.Trim().Trim('\uFEFF').Replace(" ", "", StringComparison.Ordinal).Replace("\u3000", "", StringComparison.Ordinal)
             .Replace("（程）", "", StringComparison.Ordinal).Replace("(程)", "", StringComparison.Ordinal);
 
-    private static IEnumerable<(int Line, string[] Cells)> ReadCsv(Stream stream)
+    private static IEnumerable<(int Line, string[] Cells)> ReadCsv(Stream stream, string fileName)
     {
         using var reader = TextDecoding.OpenReader(stream);
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture) { HasHeaderRecord = false, BadDataFound = null, MissingFieldFound = null, DetectDelimiter = true };
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            HasHeaderRecord = false, BadDataFound = null, MissingFieldFound = null, DetectDelimiter = true,
+            // Stop reading a cell at the limit rather than hold a gigabyte "cell" in memory.
+            MaxFieldSize = InputLimits.MaxCellLength,
+        };
         using var csv = new CsvParser(reader, config);
-        while (csv.Read())
+        while (true)
+        {
+            try
+            {
+                if (!csv.Read())
+                    yield break;
+            }
+            catch (MaxFieldSizeException)
+            {
+                throw new ImportException([InputLimits.CellTooLong(fileName, csv.Row, "单元格", -1)]);
+            }
             yield return (csv.Row, csv.Record ?? []);
+        }
+    }
+
+    /// <summary>Stops at the first row past <see cref="InputLimits"/> (rows, columns, cell length) with that error.</summary>
+    private static IEnumerable<(int Line, string[] Cells)> WithinLimits(IEnumerable<(int Line, string[] Cells)> records, string fileName)
+    {
+        var count = 0;
+        foreach (var (line, cells) in records)
+        {
+            if (++count > InputLimits.MaxActualsRows)
+                throw new ImportException([InputLimits.TooManyRows(fileName, line, InputLimits.MaxActualsRows)]);
+            if (cells.Length > InputLimits.MaxColumns)
+                throw new ImportException([InputLimits.TooManyColumns(fileName, line, cells.Length)]);
+            var i = Array.FindIndex(cells, c => c?.Length > InputLimits.MaxCellLength);
+            if (i >= 0)
+                throw new ImportException([InputLimits.CellTooLong(fileName, line, $"第{i + 1}列", cells[i].Length)]);
+            var j = Array.FindIndex(cells, InputLimits.HasControlCharacter);
+            if (j >= 0)
+                throw new ImportException([InputLimits.ControlCharacter(fileName, line, $"第{j + 1}列")]);
+            yield return (line, cells);
+        }
     }
 
     /// <summary>
@@ -77,7 +119,7 @@ public static class ActualsFile
     {
         using var workbook = new XLWorkbook(stream);
         var sheet = workbook.Worksheets.FirstOrDefault(w => w.Visibility == XLWorksheetVisibility.Visible) ?? workbook.Worksheets.First();
-        var lastColumn = sheet.LastColumnUsed()?.ColumnNumber() ?? 0;
+        var lastColumn = Math.Min(sheet.LastColumnUsed()?.ColumnNumber() ?? 0, InputLimits.MaxColumns + 1);
         foreach (var row in sheet.RowsUsed())
             yield return (row.RowNumber(), Enumerable.Range(1, lastColumn).Select(c => CellText(row.Cell(c))).ToArray());
     }
@@ -169,6 +211,11 @@ public static class ActualsFile
                 DeviationType = Cell(ActualsColumns.DeviationType),
                 Likelihood = Cell(ActualsColumns.Likelihood),
             };
+            if (errors.Count >= InputLimits.MaxErrors)
+            {
+                errors.Add(InputLimits.TooManyErrors(fileName, line));
+                break;
+            }
             if (row.Project.Length == 0)
                 errors.Add(new ImportError(fileName, line, ActualsColumns.Project, $"项目名称为空（三级指标“{row.Indicator}”，实际完成值“{row.Value}”）"));
             else if (row.Indicator.Length == 0)

@@ -57,6 +57,11 @@ public sealed class ActualsSet
         var seen = new Dictionary<RulesProject, Dictionary<string, int>>(ReferenceEqualityComparer.Instance);
         foreach (var row in rows)
         {
+            if (set.Errors.Count >= InputLimits.MaxErrors)
+            {
+                set.Errors.Add(InputLimits.TooManyErrors(fileName, row.Line));
+                break;
+            }
             var project = FindProject(row, byName, projects, fileName, set.Errors);
             if (project is null)
                 continue;

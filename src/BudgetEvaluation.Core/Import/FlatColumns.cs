@@ -108,7 +108,7 @@ internal static class FlatColumns
     public static string NormalizeHeader(string header)
     {
         var sb = new StringBuilder(header.Length);
-        foreach (var ch in header.Normalize(NormalizationForm.FormKC))
+        foreach (var ch in Targets.TargetNotation.Compatible(header))
         {
             if (char.IsWhiteSpace(ch) || ch is '\uFEFF' or '*')
                 continue;

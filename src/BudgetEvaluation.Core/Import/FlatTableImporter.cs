@@ -29,7 +29,7 @@ public static partial class FlatTableImporter
     private static readonly FlatColumn[] LongTexts =
         [FlatColumn.Necessity, FlatColumn.Feasibility, FlatColumn.Content, FlatColumn.LongTermGoal, FlatColumn.AnnualGoal];
 
-    [GeneratedRegex(@"^(\d{4})\s*(年度?)?$")]
+    [GeneratedRegex(@"^([0-9]{4})\s*(年度?)?$")]
     private static partial Regex YearText();
 
     public static IEnumerable<TableImport> ReadCsv(string path)
@@ -57,14 +57,14 @@ public static partial class FlatTableImporter
     }
 
     /// <summary>Reads the first worksheet of an XLSX workbook.</summary>
-    public static IEnumerable<TableImport> ReadXlsx(Stream stream, string fileName) => Read(XlsxRows(stream), fileName);
+    public static IEnumerable<TableImport> ReadXlsx(Stream stream, string fileName) => Read(XlsxRows(stream, fileName), fileName);
 
     /// <summary>One row of the source: its number as a spreadsheet shows it, its cells, or why it could not be read.</summary>
     internal readonly record struct SourceRow(int Number, string?[] Cells, string? Error = null, string ErrorField = "");
 
     internal static IEnumerable<TableImport> Read(IEnumerable<SourceRow> rows, string file)
     {
-        using var source = rows.GetEnumerator();
+        using var source = WithinLimits(rows, file).GetEnumerator();
         Header? header = null;
         var nonBlank = 0;
         var firstNonBlank = 0;
@@ -100,6 +100,7 @@ public static partial class FlatTableImporter
 
         // Rows seen per project key, to tell a project that reappears after another one from a new project.
         var seen = new Dictionary<ProjectKey, (int First, int Last)>();
+        var reported = 0; // errors in the projects already returned
         ProjectBlock? block = null;
         string year = "", department = "", name = "";
         while (source.MoveNext())
@@ -107,8 +108,14 @@ public static partial class FlatTableImporter
             var row = source.Current;
             if (row.Error is not null)
             {
-                block ??= new ProjectBlock(file, header, row.Number, new ProjectKey(year, department, name), null);
-                block.Errors.Add(new ImportError(file, row.Number, row.ErrorField, row.Error));
+                var unreadable = new ImportError(file, row.Number, row.ErrorField, row.Error);
+                // Before any project's rows, the file's problem is the only thing to say.
+                if (block is null)
+                {
+                    yield return Failure(unreadable, row.Number);
+                    yield break;
+                }
+                block.Errors.Add(unreadable);
                 yield return block.Finish();
                 yield break;
             }
@@ -125,12 +132,20 @@ public static partial class FlatTableImporter
                 {
                     var first = seen.TryGetValue(block.Key, out var earlierSpan) ? earlierSpan.First : block.StartRow;
                     seen[block.Key] = (first, block.LastRow);
-                    yield return block.Finish();
+                    var finished = block.Finish();
+                    reported += finished.Errors.Count;
+                    yield return finished;
                 }
                 (int First, int Last)? earlier = seen.TryGetValue(key, out var span) ? span : null;
                 block = new ProjectBlock(file, header, row.Number, key, earlier);
             }
             block.Accept(row);
+            if (reported + block.Errors.Count >= InputLimits.MaxErrors)
+            {
+                block.Errors.Add(InputLimits.TooManyErrors(file, row.Number));
+                yield return new TableImport(null, block.Errors, block.StartRow);
+                yield break;
+            }
         }
         if (block is not null)
             yield return block.Finish();
@@ -139,6 +154,39 @@ public static partial class FlatTableImporter
     }
 
     private static TableImport Failure(ImportError error, int row) => new(null, [error], row);
+
+    private static SourceRow Refused(ImportError error) => new(error.Line, [], error.Message, error.Field);
+
+    /// <summary>Ends the rows with an error at the first one past <see cref="InputLimits"/>: rows, columns, cell length.</summary>
+    private static IEnumerable<SourceRow> WithinLimits(IEnumerable<SourceRow> rows, string file)
+    {
+        foreach (var row in rows)
+        {
+            if (row.Error is null)
+            {
+                ImportError? error = null;
+                if (row.Number > InputLimits.MaxTargetRows)
+                    error = InputLimits.TooManyRows(file, row.Number, InputLimits.MaxTargetRows);
+                else if (row.Cells.Length > InputLimits.MaxColumns)
+                    error = InputLimits.TooManyColumns(file, row.Number, row.Cells.Length);
+                else if (Array.FindIndex(row.Cells, c => c?.Length > InputLimits.MaxCellLength) is var i and >= 0)
+                    error = InputLimits.CellTooLong(file, row.Number, ColumnName(i), row.Cells[i]!.Length);
+                else if (Array.FindIndex(row.Cells, InputLimits.HasControlCharacter) is var j and >= 0)
+                    error = InputLimits.ControlCharacter(file, row.Number, ColumnName(j));
+                if (error is not null)
+                {
+                    yield return Refused(error);
+                    yield break;
+                }
+            }
+            yield return row;
+            if (row.Error is not null)
+                yield break;
+        }
+    }
+
+    /// <summary>A column's letter as a spreadsheet shows it (A, B, …, AA).</summary>
+    private static string ColumnName(int index) => $"第{Header.ColumnLetter(index)}列";
 
     private static bool IsBlank(string?[] cells)
     {
@@ -150,10 +198,10 @@ public static partial class FlatTableImporter
         return true;
     }
 
-    /// <summary>“2026”, “2026年”, “2026年度” all name the year 2026; anything else is kept as written and rejected later.</summary>
+    /// <summary>“2026”, “2026年”, “2026年度”, “２０２６” all name the year 2026; anything else is kept as written and rejected later.</summary>
     private static string NormalizeYear(string text)
     {
-        var match = YearText().Match(text);
+        var match = YearText().Match(TargetNotation.Compatible(text));
         return match.Success ? match.Groups[1].Value : text;
     }
 
@@ -166,12 +214,15 @@ public static partial class FlatTableImporter
             BadDataFound = null,
             // Keep blank lines so that row numbers match what a spreadsheet shows.
             IgnoreBlankLines = false,
+            // Stop reading a cell at the limit rather than hold a gigabyte "cell" in memory.
+            MaxFieldSize = InputLimits.MaxCellLength,
         };
         using var parser = new CsvParser(reader, config, leaveOpen: true);
         while (true)
         {
             bool more;
             string? error = null;
+            var tooLong = false;
             try
             {
                 more = parser.Read();
@@ -186,6 +237,16 @@ public static partial class FlatTableImporter
                 more = false;
                 error = EncodingError;
             }
+            catch (MaxFieldSizeException)
+            {
+                more = false;
+                tooLong = true;
+            }
+            if (tooLong)
+            {
+                yield return Refused(InputLimits.CellTooLong("", parser.Row, "单元格", -1));
+                yield break;
+            }
             if (error is not null)
             {
                 yield return new SourceRow(parser.Row + 1, [], error, "文件编码");
@@ -197,8 +258,20 @@ public static partial class FlatTableImporter
         }
     }
 
-    private static IEnumerable<SourceRow> XlsxRows(Stream stream)
+    private static IEnumerable<SourceRow> XlsxRows(Stream stream, string fileName)
     {
+        if (!stream.CanSeek)
+        {
+            var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            copy.Position = 0;
+            stream = copy;
+        }
+        if (InputLimits.CheckXlsx(stream, fileName) is { } refused)
+        {
+            yield return Refused(refused);
+            yield break;
+        }
         using var rows = MiniExcel.Query(stream, useHeaderRow: false, excelType: ExcelType.XLSX).GetEnumerator();
         // MiniExcel yields every row from the first, blank ones included, so the count is the sheet's row number.
         var number = 0;
@@ -222,19 +295,31 @@ public static partial class FlatTableImporter
                 yield return new SourceRow(number, [], error, "文件");
                 yield break;
             }
-            yield return new SourceRow(number, XlsxCells(cells!));
+            var values = XlsxCells(cells!);
+            if (values is null)
+            {
+                yield return Refused(InputLimits.TooManyColumns("", number, cells!.Count));
+                yield break;
+            }
+            yield return new SourceRow(number, values);
         }
     }
 
-    /// <summary>Cells by column letter (A, B, …, AA) into a positional array.</summary>
-    private static string?[] XlsxCells(IDictionary<string, object?> row)
+    /// <summary>Cells by column letter (A, B, …, AA) into a positional array; null past <see cref="InputLimits.MaxColumns"/>.</summary>
+    private static string?[]? XlsxCells(IDictionary<string, object?> row)
     {
+        if (row.Count > InputLimits.MaxColumns)
+            return null;
         var values = new string?[row.Count];
         foreach (var (column, value) in row)
         {
             var index = 0;
             foreach (var ch in column)
+            {
                 index = index * 26 + (ch - 'A' + 1);
+                if (index > InputLimits.MaxColumns)
+                    return null; // a crafted reference such as ZZZZZZ1 would size the array past memory
+            }
             index--;
             if (index >= values.Length)
                 Array.Resize(ref values, index + 1);
@@ -309,7 +394,7 @@ public static partial class FlatTableImporter
             return header;
         }
 
-        private static string ColumnLetter(int index)
+        public static string ColumnLetter(int index)
         {
             var letters = "";
             for (var n = index + 1; n > 0; n = (n - 1) / 26)
@@ -332,6 +417,7 @@ public static partial class FlatTableImporter
         private string? _subcategory;
         private bool _subcategoryValid;
         private readonly bool _reappeared;
+        private bool _tooManyIndicators;
 
         public ProjectBlock(string file, Header header, int startRow, ProjectKey key, (int First, int Last)? earlier)
         {
@@ -471,6 +557,11 @@ public static partial class FlatTableImporter
                 return; // otherwise an empty subcategory, e.g. 成本指标 with no indicator
             }
 
+            if (InputLimits.FormulaLikeName(_file, n, "三级指标", name) is { } formula)
+            {
+                Errors.Add(formula);
+                return;
+            }
             var midTarget = ParseTarget(mid, name, "半年指标值", n);
             var fullTarget = ParseTarget(full, name, "全年指标值", n);
             var weight = ParseNumber(weightText, name, "分值", "应为不小于 0 的数字，如 10", n);
@@ -481,6 +572,13 @@ public static partial class FlatTableImporter
             {
                 Errors.Add(new ImportError(_file, n, "容差",
                     $"项目“{ProjectName}”指标“{name}”：容差“{toleranceText}”只适用于“=”指标值（如 =2517.03平方米），本指标为“{midTarget.Text}”“{fullTarget.Text}”"));
+                return;
+            }
+            if (_indicators.Count >= InputLimits.MaxIndicatorsPerProject)
+            {
+                if (!_tooManyIndicators)
+                    Errors.Add(new ImportError(_file, n, "三级指标", $"项目“{ProjectName}”的指标超过 {InputLimits.MaxIndicatorsPerProject} 个的上限：请检查同一项目的行是否重复"));
+                _tooManyIndicators = true;
                 return;
             }
             var indicator = new Indicator(expectedCategory, _subcategory, name, midTarget, fullTarget, weight, tolerance);
@@ -522,6 +620,11 @@ public static partial class FlatTableImporter
                 Errors.Add(new ImportError(_file, StartRow, "主管部门", $"项目“{ProjectName}”：缺少主管部门"));
             if (Key.Name.Length == 0)
                 Errors.Add(new ImportError(_file, StartRow, "项目名称", "缺少项目名称"));
+            foreach (var (field, value) in new[] { ("主管部门", Key.Department), ("项目名称", Key.Name) })
+            {
+                if (InputLimits.FormulaLikeName(_file, StartRow, field, value) is { } formula)
+                    Errors.Add(formula);
+            }
             var total = _amounts[(int)FlatColumn.Total];
             var annual = _amounts[(int)FlatColumn.AnnualBudget] ?? total;
             // A project that reappears has its funds on its first rows; only the reappearance is worth reporting.

@@ -27,7 +27,7 @@ public static partial class TargetTableTextImporter
     [GeneratedRegex("<[^>]*>")]
     private static partial Regex Tags();
 
-    [GeneratedRegex(@"^(\d{4})\s*年度?$")]
+    [GeneratedRegex(@"^([0-9]{4})\s*年度?$")]
     private static partial Regex YearLine();
 
     public static IEnumerable<TableImport> Read(string path)
@@ -49,13 +49,15 @@ public static partial class TargetTableTextImporter
         Block? block = null;
         var lineNo = 0;
         var sawTitle = false;
+        var reported = 0; // errors in the tables already returned
+        var buffer = new System.Text.StringBuilder();
         while (true)
         {
             string? line;
             ImportError? unreadable = null;
             try
             {
-                line = reader.ReadLine();
+                line = ReadLine(reader, buffer);
             }
             catch (System.Text.DecoderFallbackException)
             {
@@ -64,6 +66,12 @@ public static partial class TargetTableTextImporter
             }
             if (line is not null && IsBinary(line))
                 unreadable = new ImportError(fileName, lineNo + 1, "文件格式", "文件含有二进制内容，不是目标表文本：请上传 UTF-8 或 GB18030 编码的 .txt 文本");
+            else if (line is not null && line.Length > InputLimits.MaxLineLength)
+                unreadable = new ImportError(fileName, lineNo + 1, "行长度", $"本行超过 {InputLimits.MaxLineLength} 个字符的上限，不是目标表文本");
+            else if (line is not null && lineNo + 1 > InputLimits.MaxTargetRows)
+                unreadable = InputLimits.TooManyRows(fileName, lineNo + 1, InputLimits.MaxTargetRows);
+            else if (line is not null && line.Split('\t').FirstOrDefault(c => c.Length > InputLimits.MaxCellLength) is { } longCell)
+                unreadable = InputLimits.CellTooLong(fileName, lineNo + 1, "单元格", longCell.Length);
             if (unreadable is not null)
             {
                 // The rest of the file cannot be read: report this one error rather than everything the half-read table lacks.
@@ -76,7 +84,11 @@ public static partial class TargetTableTextImporter
             if (IsTitle(line))
             {
                 if (block is not null)
-                    yield return block.Finish();
+                {
+                    var finished = block.Finish();
+                    reported += finished.Errors.Count;
+                    yield return finished;
+                }
                 block = new Block(fileName, lineNo);
                 sawTitle = true;
                 continue;
@@ -88,11 +100,44 @@ public static partial class TargetTableTextImporter
                 block = new Block(fileName, lineNo);
             }
             block.Accept(line, lineNo);
+            if (reported + block.Errors.Count >= InputLimits.MaxErrors)
+            {
+                block.Errors.Add(InputLimits.TooManyErrors(fileName, lineNo));
+                yield return new TableImport(null, block.Errors, block.StartLine);
+                yield break;
+            }
         }
         if (block is not null)
             yield return block.Finish();
         else if (!sawTitle)
             yield return new TableImport(null, [new ImportError(fileName, 0, "文件", "文件中没有找到项目绩效目标表")], 0);
+    }
+
+    /// <summary>
+    /// <see cref="TextReader.ReadLine"/> that stops collecting a line one character past
+    /// <see cref="InputLimits.MaxLineLength"/> (the caller refuses it), so a file without line breaks is not read whole.
+    /// </summary>
+    private static string? ReadLine(TextReader reader, System.Text.StringBuilder buffer)
+    {
+        buffer.Clear();
+        var any = false;
+        while (true)
+        {
+            var c = reader.Read();
+            if (c < 0)
+                return any ? buffer.ToString() : null;
+            any = true;
+            if (c == '\n')
+                return buffer.ToString();
+            if (c == '\r')
+            {
+                if (reader.Peek() == '\n')
+                    reader.Read();
+                return buffer.ToString();
+            }
+            if (buffer.Length <= InputLimits.MaxLineLength)
+                buffer.Append((char)c);
+        }
     }
 
     /// <summary>A title (…绩效目标表) stands alone on its line; extraction may leave tabs or tags around it.</summary>
@@ -125,6 +170,9 @@ public static partial class TargetTableTextImporter
     private sealed class Block(string file, int startLine)
     {
         public readonly List<ImportError> Errors = [];
+        public int StartLine => startLine;
+        private readonly HashSet<string> _paths = new(StringComparer.Ordinal);
+        private bool _tooManyIndicators;
         private readonly Dictionary<string, string> _header = [];
         private readonly Dictionary<string, string> _texts = [];
         private readonly Dictionary<string, decimal?> _funds = [];
@@ -354,12 +402,25 @@ public static partial class TargetTableTextImporter
                 return;
             }
             var name = cells[i];
+            if (InputLimits.FormulaLikeName(file, lineNo, "三级指标", name) is { } formula)
+            {
+                Errors.Add(formula);
+                return;
+            }
             var mid = ParseTarget(cells[i + 1], name, "半年指标值", lineNo);
             var full = ParseTarget(cells[i + 2], name, "全年指标值", lineNo);
             if (mid is null || full is null)
                 return;
+            if (_indicators.Count >= InputLimits.MaxIndicatorsPerProject)
+            {
+                if (!_tooManyIndicators)
+                    Errors.Add(new ImportError(file, lineNo, "三级指标数", $"项目“{ProjectName}”的指标超过 {InputLimits.MaxIndicatorsPerProject} 个的上限：请检查表格是否重复"));
+                _tooManyIndicators = true;
+                return;
+            }
             var indicator = new Indicator(subcategoryCategory, _subcategory, name, mid, full);
-            if (_indicators.Any(x => x.Indicator.Path == indicator.Path))
+            // A set, not a scan of the list: a table of a million rows would otherwise take quadratic time.
+            if (!_paths.Add(indicator.Path))
             {
                 Errors.Add(new ImportError(file, lineNo, "三级指标", $"项目“{ProjectName}”：指标“{indicator.Path}”重复"));
                 return;
@@ -385,6 +446,11 @@ public static partial class TargetTableTextImporter
                 Errors.Add(new ImportError(file, startLine, "主管部门", $"项目“{ProjectName}”：缺少主管部门"));
             if (_year is null)
                 Errors.Add(new ImportError(file, startLine, "年度", $"项目“{ProjectName}”：缺少年度（如“2026年度”）"));
+            foreach (var (field, value) in new[] { ("主管部门", department), ("项目名称", name) })
+            {
+                if (InputLimits.FormulaLikeName(file, startLine, field, value) is { } formula)
+                    Errors.Add(formula);
+            }
             var total = _funds.GetValueOrDefault("资金总额");
             var annual = _annual ?? total;
             if (annual is null)

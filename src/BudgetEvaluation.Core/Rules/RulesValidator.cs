@@ -9,9 +9,11 @@ public sealed record RuleFailure(string File, string Workflow, string Rule, stri
 }
 
 /// <summary>
-/// Loads rules files, compiles every rule with the real input types and runs each action once on both
-/// branches, so that an error hidden in an action (which RulesEngine does not report as a failure) surfaces.
+/// Loads rules files, checks their expressions against the allow-list (<see cref="RuleSafety"/>), compiles every
+/// rule with the real input types and runs each action once on both branches, so that an error hidden in an action
+/// (which RulesEngine does not report as a failure) surfaces.
 /// </summary>
+/// <remarks>A file with an unsafe expression is reported and never compiled or run.</remarks>
 public static class RulesValidator
 {
     public static async Task<(int Files, int Rules, List<RuleFailure> Failures)> ValidateAsync(IEnumerable<string> files)
@@ -32,11 +34,17 @@ public static class RulesValidator
                 failures.Add(new RuleFailure(file, "", "", $"无法读取：{ex.Message}"));
                 continue;
             }
+            ruleCount += workflows.Sum(w => w.Rules?.Count() ?? 0);
+            var unsafeRules = RuleSafety.Check(workflows, file);
+            if (unsafeRules.Count > 0)
+            {
+                failures.AddRange(unsafeRules);
+                continue;
+            }
             var set = new RuleSet(workflows);
             foreach (var workflow in workflows)
             {
                 var count = workflow.Rules.Count();
-                ruleCount += count;
                 for (var i = 0; i < count; i++)
                 {
                     var rule = workflow.Rules.ElementAt(i);

@@ -38,7 +38,8 @@ public static partial class TargetNotation
     ];
 
     // Digit grouping ("1,800", as Excel formats numbers) is accepted only in groups of three, so "1,8" is not 18.
-    [GeneratedRegex(@"^(?<cmp>≥|≤|>|<|=)?(?<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?<pct>%)?(?<rest>.*)$", RegexOptions.Singleline)]
+    // [0-9], not \d: \d also matches other scripts' digits (٣), which number parsing then refuses.
+    [GeneratedRegex(@"^(?<cmp>≥|≤|>|<|=)?(?<num>[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)(?<pct>%)?(?<rest>.*)$", RegexOptions.Singleline)]
     private static partial Regex QuantityPattern();
 
     /// <summary>Parses a target, or returns null with the reason in <paramref name="error"/>.</summary>
@@ -84,7 +85,8 @@ public static partial class TargetNotation
                 return null;
             }
             var rest = match.Groups["rest"].Value;
-            if (rest.Length > 0 && rest[0] is ',' or '.')
+            // A formula character right after the number ("=1+cmd|…") is no notation, and would run in a spreadsheet.
+            if (rest.Length > 0 && rest[0] is ',' or '.' or '+' or '-' or '=' or '@' or '|')
             {
                 error = $"无法识别的指标值“{text}”：数字“{number}{rest}”写法不规范";
                 return null;
@@ -141,7 +143,7 @@ public static partial class TargetNotation
     public static string Normalize(string text)
     {
         var sb = new StringBuilder(text.Length);
-        foreach (var ch in text.Normalize(NormalizationForm.FormKC))
+        foreach (var ch in Compatible(text))
         {
             if (char.IsWhiteSpace(ch) || ch == '\u00A0' || ch == '\u3000')
                 continue;
@@ -167,15 +169,49 @@ public static partial class TargetNotation
             .Replace("==", "=", StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Unicode compatibility normalization (full-width forms to ASCII). A lone surrogate, which a damaged file or a
+    /// truncated cell can carry, makes <see cref="string.Normalize(NormalizationForm)"/> throw: it becomes U+FFFD first.
+    /// </summary>
+    internal static string Compatible(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (!char.IsSurrogate(text[i]))
+                continue;
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+            return ReplaceLoneSurrogates(text).Normalize(NormalizationForm.FormKC);
+        }
+        return text.Normalize(NormalizationForm.FormKC);
+    }
+
+    private static string ReplaceLoneSurrogates(string text)
+    {
+        var chars = text.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+                i++;
+            else if (char.IsSurrogate(chars[i]))
+                chars[i] = '\uFFFD';
+        }
+        return new string(chars);
+    }
+
     /// <summary>Splits what follows the number into a unit (kept as written) and a description.</summary>
     internal static (string Unit, string Description) SplitUnit(string rest)
     {
         var trimmed = rest.Trim();
         if (trimmed.Length == 0)
             return ("", "");
-        // A list of units such as "台、件、套、 项" is one unit, kept verbatim.
+        // A list of units such as "台、件、套、 项" is one unit, kept verbatim; spaces inside a unit ("平方 米") do not
+        // make it a description.
         var parts = trimmed.Split('、', StringSplitOptions.TrimEntries);
-        if (parts.All(p => KnownUnits.Contains(p)))
+        if (parts.All(p => KnownUnits.Contains(WithoutWhitespace(p))))
             return (trimmed, "");
         var leading = KnownUnits.Where(u => trimmed.StartsWith(u, StringComparison.Ordinal)).OrderByDescending(u => u.Length).FirstOrDefault();
         if (leading is not null)
@@ -191,7 +227,7 @@ public static partial class TargetNotation
     {
         if (normalizedRest.Length == 0)
             return "";
-        var o = original.Normalize(NormalizationForm.FormKC).Trim();
+        var o = Compatible(original).Trim();
         o = o[..^suffixLength].TrimEnd();
         // Walk back from the end of the original over as many non-space characters as the normalized rest holds.
         var needed = normalizedRest.Length;
@@ -222,6 +258,9 @@ public static partial class TargetNotation
         }
         return rest.Length == 0 || rest == "%" || rest.Split('、', StringSplitOptions.TrimEntries).All(KnownUnits.Contains);
     }
+
+    internal static string WithoutWhitespace(string text) =>
+        text.Any(char.IsWhiteSpace) ? string.Concat(text.Where(ch => !char.IsWhiteSpace(ch))) : text;
 
     private static bool IsNumberStart(char ch) => char.IsAsciiDigit(ch) || ch is '+' or '-' || (ch >= '０' && ch <= '９');
 
