@@ -6,12 +6,24 @@ using BudgetEvaluation.Core.Targets;
 namespace BudgetEvaluation.Core.Scoring;
 
 /// <summary>
-/// Scores projects through RulesEngine: every met/not-met decision, score and completion comes from the
-/// rules' expressions and actions; this class only assigns points (the scheme), gathers and explains.
+/// Scores projects through the rules: every met/not-met decision, score and completion comes from the rules'
+/// expressions and actions; this class only assigns points (the scheme), gathers and explains.
 /// </summary>
-public sealed class Evaluator(ScoringScheme scheme)
+/// <remarks>
+/// The rules run as compiled delegates by default (<see cref="EvaluationEngine.Compiled"/>, the same texts parsed by
+/// RulesEngine's parser); <see cref="EvaluationEngine.RulesEngine"/> runs them through Microsoft RulesEngine workflows,
+/// the reference that CompiledRulesTests holds the compiled path to (identical Met and Output on the seed, on generated
+/// projects and on the golden fixtures).
+/// </remarks>
+public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = EvaluationEngine.RulesEngine)
 {
     public ScoringScheme Scheme { get; } = scheme;
+
+    public EvaluationEngine Engine { get; } = engine;
+
+    /// <summary>Projects scored at once on the compiled path (results keep the projects' order); 1 = one at a time.</summary>
+    /// <remarks>The RulesEngine path stays sequential: it is the reference, not the fast path.</remarks>
+    public int MaxParallelism { get; init; } = Environment.ProcessorCount;
 
     /// <summary>序时进度 at a date: elapsed months with the current month pro rata (30 June = 50%, 31 December = 100%).</summary>
     /// <remarks>Budget execution is planned and reported by month, so the month, not the day of the year, is the unit.</remarks>
@@ -24,20 +36,32 @@ public sealed class Evaluator(ScoringScheme scheme)
 
     public async Task<List<ProjectEvaluation>> EvaluateAsync(IReadOnlyList<RulesProject> projects, ActualsSet actuals, Period period, DateOnly? asOf = null)
     {
-        var workflows = projects.Select(p => p.WorkflowFor(period) ?? throw new FormatException($"规则文件“{p.Source}”缺少 {p.WorkflowName(period)} 工作流")).ToList();
-        var rules = new RuleSet(workflows);
-        var results = new List<ProjectEvaluation>(projects.Count);
-        foreach (var project in projects)
+        var rules = RuleRunners.For(Engine, projects, period, p => p.WorkflowFor(period) ?? throw new FormatException($"规则文件“{p.Source}”缺少 {p.WorkflowName(period)} 工作流"));
+        var results = new ProjectEvaluation[projects.Count];
+        if (Engine == EvaluationEngine.Compiled && MaxParallelism > 1 && projects.Count > 1)
         {
-            var date = asOf ?? DefaultAsOf(project.Project.Year, period);
-            results.Add(period == Period.YearEnd
-                ? await YearEndAsync(rules, project, actuals.For(project), date)
-                : await MidYearAsync(rules, project, actuals.For(project), date));
+            // Each project is independent; a slot per project keeps the output in the projects' order.
+            var options = new ParallelOptions { MaxDegreeOfParallelism = MaxParallelism };
+            await Parallel.ForEachAsync(Enumerable.Range(0, projects.Count), options,
+                async (i, _) => results[i] = await EvaluateOneAsync(rules, projects[i], actuals, period, asOf));
         }
-        return results;
+        else
+        {
+            for (var i = 0; i < projects.Count; i++)
+                results[i] = await EvaluateOneAsync(rules, projects[i], actuals, period, asOf);
+        }
+        return [.. results];
     }
 
-    private async Task<ProjectEvaluation> YearEndAsync(RuleSet rules, RulesProject project, ProjectActuals actuals, DateOnly asOf)
+    private Task<ProjectEvaluation> EvaluateOneAsync(IRuleRunner rules, RulesProject project, ActualsSet actuals, Period period, DateOnly? asOf)
+    {
+        var date = asOf ?? DefaultAsOf(project.Project.Year, period);
+        return period == Period.YearEnd
+            ? YearEndAsync(rules, project, actuals.For(project), date)
+            : MidYearAsync(rules, project, actuals.For(project), date);
+    }
+
+    private async Task<ProjectEvaluation> YearEndAsync(IRuleRunner rules, RulesProject project, ProjectActuals actuals, DateOnly asOf)
     {
         var table = project.Table;
         var funds = table.Project.Funds;
@@ -102,7 +126,7 @@ public sealed class Evaluator(ScoringScheme scheme)
         };
     }
 
-    private async Task<ProjectEvaluation> MidYearAsync(RuleSet rules, RulesProject project, ProjectActuals actuals, DateOnly asOf)
+    private async Task<ProjectEvaluation> MidYearAsync(IRuleRunner rules, RulesProject project, ProjectActuals actuals, DateOnly asOf)
     {
         var table = project.Table;
         var funds = table.Project.Funds;
@@ -283,7 +307,7 @@ public sealed class Evaluator(ScoringScheme scheme)
 
     /// <summary>Runs the project's workflow for the period once; outcomes by indicator path (missing actuals run on a placeholder and are ignored).</summary>
     private static async Task<Dictionary<string, RuleOutcome>> Run(
-        RuleSet rules, RulesProject project, Period period, ProjectActuals actuals, double? rate, RuleContext context, Func<string, double>? points)
+        IRuleRunner rules, RulesProject project, Period period, ProjectActuals actuals, double? rate, RuleContext context, Func<string, double>? points)
     {
         var workflow = project.WorkflowFor(period)!;
         var byPath = project.Table.Indicators.ToDictionary(i => i.Path, StringComparer.Ordinal);
@@ -292,7 +316,7 @@ public sealed class Evaluator(ScoringScheme scheme)
             ? Actual(indicator, actuals, rate, out _)?.Input ?? Placeholder
             : Placeholder).ToArray();
         var pointsByRule = points is null ? [] : ruleNames.Select(name => byPath.ContainsKey(name) ? points(name) : 0).ToArray();
-        var outcomes = await rules.EvaluateAsync(workflow.WorkflowName, inputs, context with { Points = pointsByRule });
+        var outcomes = await rules.RunAsync(workflow.WorkflowName, inputs, context with { Points = pointsByRule });
         var result = new Dictionary<string, RuleOutcome>(StringComparer.Ordinal);
         for (var i = 0; i < outcomes.Length; i++)
         {
