@@ -15,7 +15,7 @@ namespace BudgetEvaluation.Core.Scoring;
 /// the reference that CompiledRulesTests holds the compiled path to (identical Met and Output on the seed, on generated
 /// projects and on the golden fixtures).
 /// </remarks>
-public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = EvaluationEngine.RulesEngine)
+public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = EvaluationEngine.Compiled)
 {
     public ScoringScheme Scheme { get; } = scheme;
 
