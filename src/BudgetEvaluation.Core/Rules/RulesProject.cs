@@ -33,7 +33,17 @@ public sealed record RulesProject(TargetTable Table, IReadOnlyList<Workflow> Wor
     public IReadOnlyDictionary<string, (double Low, double High)> Bands(Period period, string indicatorPath)
     {
         var result = new Dictionary<string, (double, double)>();
-        if (RuleFor(period, indicatorPath)?.Properties?.GetValueOrDefault("bands") is JsonElement { ValueKind: JsonValueKind.Object } bands)
+        var declared = RuleFor(period, indicatorPath)?.Properties?.GetValueOrDefault("bands");
+        // RulesFile reads values as plain dictionaries and lists; workflows deserialized elsewhere carry JsonElements.
+        if (declared is IDictionary<string, object?> plain)
+        {
+            foreach (var (band, limits) in plain)
+            {
+                if (limits is IList<object?> { Count: 2 } pair && pair[0] is double low && pair[1] is double high)
+                    result[band] = (low, high);
+            }
+        }
+        if (declared is JsonElement { ValueKind: JsonValueKind.Object } bands)
         {
             foreach (var band in bands.EnumerateObject())
             {

@@ -34,34 +34,33 @@ public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = Ev
     public static DateOnly DefaultAsOf(int year, Period period) =>
         period == Period.MidYear ? new DateOnly(year, 6, 30) : new DateOnly(year, 12, 31);
 
-    public async Task<List<ProjectEvaluation>> EvaluateAsync(IReadOnlyList<RulesProject> projects, ActualsSet actuals, Period period, DateOnly? asOf = null)
+    public Task<List<ProjectEvaluation>> EvaluateAsync(IReadOnlyList<RulesProject> projects, ActualsSet actuals, Period period, DateOnly? asOf = null)
     {
         var rules = RuleRunners.For(Engine, projects, period, p => p.WorkflowFor(period) ?? throw new FormatException($"规则文件“{p.Source}”缺少 {p.WorkflowName(period)} 工作流"));
         var results = new ProjectEvaluation[projects.Count];
         if (Engine == EvaluationEngine.Compiled && MaxParallelism > 1 && projects.Count > 1)
         {
             // Each project is independent; a slot per project keeps the output in the projects' order.
-            var options = new ParallelOptions { MaxDegreeOfParallelism = MaxParallelism };
-            await Parallel.ForEachAsync(Enumerable.Range(0, projects.Count), options,
-                async (i, _) => results[i] = await EvaluateOneAsync(rules, projects[i], actuals, period, asOf));
+            Parallel.For(0, projects.Count, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelism },
+                i => results[i] = EvaluateOne(rules, projects[i], actuals, period, asOf));
         }
         else
         {
             for (var i = 0; i < projects.Count; i++)
-                results[i] = await EvaluateOneAsync(rules, projects[i], actuals, period, asOf);
+                results[i] = EvaluateOne(rules, projects[i], actuals, period, asOf);
         }
-        return [.. results];
+        return Task.FromResult(results.ToList());
     }
 
-    private Task<ProjectEvaluation> EvaluateOneAsync(IRuleRunner rules, RulesProject project, ActualsSet actuals, Period period, DateOnly? asOf)
+    private ProjectEvaluation EvaluateOne(IRuleRunner rules, RulesProject project, ActualsSet actuals, Period period, DateOnly? asOf)
     {
         var date = asOf ?? DefaultAsOf(project.Project.Year, period);
         return period == Period.YearEnd
-            ? YearEndAsync(rules, project, actuals.For(project), date)
-            : MidYearAsync(rules, project, actuals.For(project), date);
+            ? YearEnd(rules, project, actuals.For(project), date)
+            : MidYear(rules, project, actuals.For(project), date);
     }
 
-    private async Task<ProjectEvaluation> YearEndAsync(IRuleRunner rules, RulesProject project, ProjectActuals actuals, DateOnly asOf)
+    private ProjectEvaluation YearEnd(IRuleRunner rules, RulesProject project, ProjectActuals actuals, DateOnly asOf)
     {
         var table = project.Table;
         var funds = table.Project.Funds;
@@ -70,7 +69,7 @@ public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = Ev
         var rate = ExecutionRate(actuals.Spent, annualBudget);
         // Zero-point rows (决策/过程 in the default scheme) run with 1 point to learn their met / not-met status.
         var context = new RuleContext { TimeProgress = TimeProgress(asOf), LinearNegativeMiss = Scheme.LinearNegativeMiss };
-        var outcomes = await Run(rules, project, Period.YearEnd, actuals, rate, context, path => weights[path] > 0 ? weights[path] : 1.0);
+        var outcomes = Run(rules, project, Period.YearEnd, actuals, rate, context, path => weights[path] > 0 ? weights[path] : 1.0);
 
         var indicators = new List<IndicatorResult>();
         var missing = new List<string>();
@@ -126,7 +125,7 @@ public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = Ev
         };
     }
 
-    private async Task<ProjectEvaluation> MidYearAsync(IRuleRunner rules, RulesProject project, ProjectActuals actuals, DateOnly asOf)
+    private ProjectEvaluation MidYear(IRuleRunner rules, RulesProject project, ProjectActuals actuals, DateOnly asOf)
     {
         var table = project.Table;
         var funds = table.Project.Funds;
@@ -134,7 +133,7 @@ public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = Ev
         var progress = TimeProgress(asOf);
         var annualBudget = (double)funds.AnnualBudget;
         var rate = ExecutionRate(actuals.Spent, annualBudget);
-        var outcomes = await Run(rules, project, Period.MidYear, actuals, rate, new RuleContext { TimeProgress = progress }, null);
+        var outcomes = Run(rules, project, Period.MidYear, actuals, rate, new RuleContext { TimeProgress = progress }, null);
         var plannedRate = funds.MidYearPlannedSpend is { } plan && annualBudget > 0 ? (double)plan / annualBudget : (double?)null;
         var (spendingWarning, spendingExplanation) = SpendingWarning(rate, plannedRate, progress, actuals.Spent is not null);
 
@@ -306,7 +305,7 @@ public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = Ev
     }
 
     /// <summary>Runs the project's workflow for the period once; outcomes by indicator path (missing actuals run on a placeholder and are ignored).</summary>
-    private static async Task<Dictionary<string, RuleOutcome>> Run(
+    private static Dictionary<string, RuleOutcome> Run(
         IRuleRunner rules, RulesProject project, Period period, ProjectActuals actuals, double? rate, RuleContext context, Func<string, double>? points)
     {
         var workflow = project.WorkflowFor(period)!;
@@ -316,7 +315,9 @@ public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = Ev
             ? Actual(indicator, actuals, rate, out _)?.Input ?? Placeholder
             : Placeholder).ToArray();
         var pointsByRule = points is null ? [] : ruleNames.Select(name => byPath.ContainsKey(name) ? points(name) : 0).ToArray();
-        var outcomes = await rules.RunAsync(workflow.WorkflowName, inputs, context with { Points = pointsByRule });
+        // Both runners complete synchronously (RulesEngine's OutputExpression actions do not await anything).
+        var pending = rules.RunAsync(workflow.WorkflowName, inputs, context with { Points = pointsByRule });
+        var outcomes = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
         var result = new Dictionary<string, RuleOutcome>(StringComparer.Ordinal);
         for (var i = 0; i < outcomes.Length; i++)
         {
