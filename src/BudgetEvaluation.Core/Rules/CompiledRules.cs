@@ -86,7 +86,11 @@ public sealed class CompiledRules : IRuleRunner
         if (_workflows.TryGetValue(workflowName, out var workflow))
             return new ValueTask<RuleOutcome[]>(workflow.Evaluate(actuals, context));
         if (_fallback is not null && _fallback.Contains(workflowName))
-            return new ValueTask<RuleOutcome[]>(_fallback.EvaluateAsync(workflowName, actuals, context));
+        {
+            // Evaluator runs projects in parallel; RulesEngine's compile-on-first-use is not meant to be raced.
+            lock (_fallback)
+                return new ValueTask<RuleOutcome[]>(_fallback.EvaluateAsync(workflowName, actuals, context).GetAwaiter().GetResult());
+        }
         // As RulesEngine does for a workflow it does not hold: every rule fails with the reason.
         return new ValueTask<RuleOutcome[]>([new RuleOutcome("", false, 0, $"Workflow “{workflowName}” is not loaded")]);
     }
@@ -114,7 +118,23 @@ public sealed class CompiledRules : IRuleRunner
     }
 
     /// <summary>Parsed texts, by parameter signature, return type and text: each distinct text is parsed once.</summary>
-    private static readonly ConcurrentDictionary<string, Lazy<Parsed>> ParseCache = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<(Signature, Type?, string), Lazy<Parsed>> ParseCache = new();
+
+    /// <summary>
+    /// The parameters a text is parsed with (inputs, then the rule's earlier locals), shared by every rule that declares
+    /// the same locals so that looking a text up hashes the text, not the parameter list.
+    /// </summary>
+    private sealed class Signature((string Name, Type Type)[] parameters)
+    {
+        private readonly ConcurrentDictionary<(string, Type), Signature> _next = new();
+
+        public static readonly Signature Inputs = new(CompiledRules.Inputs);
+
+        public (string Name, Type Type)[] Parameters { get; } = parameters;
+
+        public Signature With(string name, Type type) =>
+            _next.GetOrAdd((name, type), key => new Signature([.. Parameters, key]));
+    }
 
     /// <summary>Compiled rule shapes, by shape key.</summary>
     private static readonly ConcurrentDictionary<string, Lazy<RuleBody>> Shapes = new(StringComparer.Ordinal);
@@ -168,7 +188,7 @@ public sealed class CompiledRules : IRuleRunner
     private static CompiledRule CompileRule(string workflowName, Rule rule, List<double> constants)
     {
         var offset = constants.Count;
-        var parameters = new List<(string Name, Type Type)>(Inputs);
+        var parameters = Signature.Inputs;
         var locals = new List<Local>();
         var key = new System.Text.StringBuilder();
         foreach (var local in rule.LocalParams ?? [])
@@ -189,7 +209,7 @@ public sealed class CompiledRules : IRuleRunner
                 locals.Add(new Local(local.Name, type, parsed, -1));
                 key.Append(local.Name).Append('=').Append(local.Expression).Append(';');
             }
-            parameters.Add((local.Name, type));
+            parameters = parameters.With(local.Name, type);
         }
         var success = ActionText(rule.Actions?.OnSuccess);
         var failure = ActionText(rule.Actions?.OnFailure);
@@ -220,15 +240,11 @@ public sealed class CompiledRules : IRuleRunner
         };
     }
 
-    private static string Signature(List<(string Name, Type Type)> parameters) =>
-        string.Join(";", parameters.Select(p => p.Name + ":" + p.Type.FullName));
-
-    private static Parsed Parse(string workflowName, Rule rule, List<(string Name, Type Type)> parameters, Type? returnType, string? text, string what)
+    private static Parsed Parse(string workflowName, Rule rule, Signature parameters, Type? returnType, string? text, string what)
     {
-        var key = $"{Signature(parameters)}|{returnType?.FullName}|{text}";
-        var parsed = ParseCache.GetOrAdd(key, _ => new Lazy<Parsed>(() =>
+        var parsed = ParseCache.GetOrAdd((parameters, returnType, text ?? ""), _ => new Lazy<Parsed>(() =>
         {
-            var expressions = parameters.Select(p => Expression.Parameter(p.Type, p.Name)).ToArray();
+            var expressions = parameters.Parameters.Select(p => Expression.Parameter(p.Type, p.Name)).ToArray();
             try
             {
                 return new Parsed(expressions, Parser.Parse(text, expressions, returnType), null);

@@ -46,7 +46,23 @@ public static class RuleRunners
                     Recent.RemoveLast();
             }
         }
-        return runner.Value;
+        try
+        {
+            return runner.Value;
+        }
+        catch
+        {
+            // A set that failed to build (a rule that does not parse) is not kept: the files may be fixed and reloaded.
+            lock (Recent)
+            {
+                var node = Recent.First;
+                while (node is not null && !ReferenceEquals(node.Value.Runner, runner))
+                    node = node.Next;
+                if (node is not null)
+                    Recent.Remove(node);
+            }
+            throw;
+        }
     }
 
     /// <summary>A fresh runner, not cached.</summary>
