@@ -5,13 +5,21 @@ using BudgetEvaluation.Core.Import;
 
 // Benchmarks are console commands, not timed tests: run them in Release and read the figures.
 //   dotnet run -c Release --project tests/BudgetEvaluation.Benchmarks -- import-flat [--projects 100000] [--repeat-project-columns] [--keep]
+//   dotnet run -c Release --project tests/BudgetEvaluation.Benchmarks -- bench [--sizes 1000,10000,100000] [--slow-max 10000] [--cases evaluator,compiled,...]
+//   dotnet run -c Release --project tests/BudgetEvaluation.Benchmarks -- micro   (BenchmarkDotNet: one project's workflow, per engine)
 var command = args.Length > 0 ? args[0] : "";
 switch (command)
 {
     case "import-flat":
         return ImportFlat.Run(args[1..]);
+    case "bench":
+        return ScoringBench.Run(args[1..]);
+    case "bench-case":
+        return ScoringBench.RunCase(args[1..]);
+    case "micro":
+        return MicroBench.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: import-flat [--projects N] [--repeat-project-columns] [--keep]");
+        Console.Error.WriteLine("usage: import-flat [--projects N] [--repeat-project-columns] [--keep] | bench [--sizes 1000,10000,100000] [--slow-max N] [--cases a,b] | micro");
         return 2;
 }
 

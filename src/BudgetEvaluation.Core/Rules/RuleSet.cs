@@ -15,7 +15,7 @@ public sealed record RuleOutcome(string Rule, bool Met, double Output, string? E
 /// Running a whole workflow lets RulesEngine compile it once and cache it; running one rule at a time
 /// (ExecuteActionWorkflowAsync) recompiles that rule on every call, about 150 µs each (measured here).
 /// </remarks>
-public sealed class RuleSet
+public sealed class RuleSet : IRuleRunner
 {
     private readonly RulesEngine.RulesEngine _engine;
     private readonly Dictionary<string, Workflow> _workflows;
@@ -36,6 +36,9 @@ public sealed class RuleSet
         CacheConfig = new MemCacheConfig { SizeLimit = Math.Max(10_000, workflowCount * 4) },
         EnableFormattedErrorMessage = false,
     };
+
+    public ValueTask<RuleOutcome[]> RunAsync(string workflowName, ActualInput[] actuals, RuleContext context) =>
+        new(EvaluateAsync(workflowName, actuals, context));
 
     /// <summary>
     /// Runs a workflow. <paramref name="actuals"/> holds one entry per rule in workflow order (a placeholder where an
@@ -58,6 +61,14 @@ public sealed class RuleSet
         return results.Select(Outcome).ToArray();
     }
 
+    /// <summary>An action's output as a number: NaN when there is none or it is not numeric (shared with <see cref="CompiledRules"/>).</summary>
+    public static double OutputNumber(object? raw) => raw switch
+    {
+        double d => d,
+        IConvertible c => c.ToDouble(CultureInfo.InvariantCulture),
+        _ => double.NaN,
+    };
+
     private static RuleOutcome Outcome(RuleResultTree result)
     {
         var name = result.Rule.RuleName;
@@ -67,12 +78,7 @@ public sealed class RuleSet
         if (result.ActionResult?.Exception is { } actionError)
             return new RuleOutcome(name, result.IsSuccess, 0, $"动作表达式出错：{actionError.Message}");
         var raw = result.ActionResult?.Output;
-        var output = raw switch
-        {
-            double d => d,
-            IConvertible c => c.ToDouble(CultureInfo.InvariantCulture),
-            _ => double.NaN,
-        };
+        var output = OutputNumber(raw);
         if (!double.IsFinite(output))
             return new RuleOutcome(name, result.IsSuccess, 0, $"动作输出不是有限数值（{raw ?? "空"}）");
         return new RuleOutcome(name, result.IsSuccess, output, null);

@@ -22,8 +22,6 @@ public static class RulesFile
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private static readonly JsonSerializerOptions ReadOptions = new() { PropertyNameCaseInsensitive = true };
-
     /// <summary>The file's path under <paramref name="root"/>.</summary>
     public static string PathFor(string root, Project project) =>
         Path.Combine(root, project.Year.ToString(CultureInfo.InvariantCulture), SafeName(project.Department), SafeName(project.Name) + ".json");
@@ -74,13 +72,13 @@ public static class RulesFile
         return path;
     }
 
-    /// <summary>The workflows as stock RulesEngine reads them.</summary>
+    /// <summary>The workflows as stock RulesEngine reads them (free-form values as plain .NET values, see <see cref="LeanWorkflows"/>).</summary>
     public static Workflow[] Workflows(string json)
     {
         using var doc = JsonDocument.Parse(json);
         if (!doc.RootElement.TryGetProperty("workflows", out var workflows))
             throw new FormatException("规则文件缺少 workflows 数组");
-        return workflows.Deserialize<Workflow[]>(ReadOptions) ?? [];
+        return LeanWorkflows.Share(workflows.Deserialize<Workflow[]>(LeanWorkflows.Options) ?? []);
     }
 
     public static IEnumerable<string> FilesUnder(string pathOrDirectory) =>

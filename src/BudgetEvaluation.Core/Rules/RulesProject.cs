@@ -7,6 +7,18 @@ namespace BudgetEvaluation.Core.Rules;
 /// <summary>A project as its rules file states it: the target table read back from the file, and its workflows.</summary>
 public sealed record RulesProject(TargetTable Table, IReadOnlyList<Workflow> Workflows, string Source)
 {
+    private string? _fingerprint;
+
+    /// <summary>
+    /// SHA-256 of the rules file's text (of the serialized workflows when built otherwise): identifies the rules across
+    /// loads, so compiled rules can be reused by a later run over the same files (<see cref="RuleRunners"/>).
+    /// </summary>
+    public string Fingerprint
+    {
+        get => _fingerprint ??= RuleRunners.Hash(JsonSerializer.Serialize(Workflows));
+        private init => _fingerprint = value;
+    }
+
     public Project Project => Table.Project;
 
     public string WorkflowName(Period period) => RuleNames.Workflow(Project.Year, Project.Department, Project.Name, period);
@@ -21,7 +33,17 @@ public sealed record RulesProject(TargetTable Table, IReadOnlyList<Workflow> Wor
     public IReadOnlyDictionary<string, (double Low, double High)> Bands(Period period, string indicatorPath)
     {
         var result = new Dictionary<string, (double, double)>();
-        if (RuleFor(period, indicatorPath)?.Properties?.GetValueOrDefault("bands") is JsonElement { ValueKind: JsonValueKind.Object } bands)
+        var declared = RuleFor(period, indicatorPath)?.Properties?.GetValueOrDefault("bands");
+        // RulesFile reads values as plain dictionaries and lists; workflows deserialized elsewhere carry JsonElements.
+        if (declared is IDictionary<string, object?> plain)
+        {
+            foreach (var (band, limits) in plain)
+            {
+                if (limits is IList<object?> { Count: 2 } pair && pair[0] is double low && pair[1] is double high)
+                    result[band] = (low, high);
+            }
+        }
+        if (declared is JsonElement { ValueKind: JsonValueKind.Object } bands)
         {
             foreach (var band in bands.EnumerateObject())
             {
@@ -33,7 +55,7 @@ public sealed record RulesProject(TargetTable Table, IReadOnlyList<Workflow> Wor
     }
 
     public static RulesProject Parse(string json, string source) =>
-        new(RulesFile.Read(json), RulesFile.Workflows(json), source);
+        new(RulesFile.Read(json), RulesFile.Workflows(json), source) { Fingerprint = RuleRunners.Hash(json) };
 
     /// <summary>Loads every rules file under a folder (or one file), in path order.</summary>
     public static List<RulesProject> LoadAll(string pathOrDirectory)

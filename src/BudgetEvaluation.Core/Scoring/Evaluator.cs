@@ -6,12 +6,24 @@ using BudgetEvaluation.Core.Targets;
 namespace BudgetEvaluation.Core.Scoring;
 
 /// <summary>
-/// Scores projects through RulesEngine: every met/not-met decision, score and completion comes from the
-/// rules' expressions and actions; this class only assigns points (the scheme), gathers and explains.
+/// Scores projects through the rules: every met/not-met decision, score and completion comes from the rules'
+/// expressions and actions; this class only assigns points (the scheme), gathers and explains.
 /// </summary>
-public sealed class Evaluator(ScoringScheme scheme)
+/// <remarks>
+/// The rules run as compiled delegates by default (<see cref="EvaluationEngine.Compiled"/>, the same texts parsed by
+/// RulesEngine's parser); <see cref="EvaluationEngine.RulesEngine"/> runs them through Microsoft RulesEngine workflows,
+/// the reference that CompiledRulesTests holds the compiled path to (identical Met and Output on the seed, on generated
+/// projects and on the golden fixtures).
+/// </remarks>
+public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = EvaluationEngine.Compiled)
 {
     public ScoringScheme Scheme { get; } = scheme;
+
+    public EvaluationEngine Engine { get; } = engine;
+
+    /// <summary>Projects scored at once on the compiled path (results keep the projects' order); 1 = one at a time.</summary>
+    /// <remarks>The RulesEngine path stays sequential: it is the reference, not the fast path.</remarks>
+    public int MaxParallelism { get; init; } = Environment.ProcessorCount;
 
     /// <summary>序时进度 at a date: elapsed months with the current month pro rata (30 June = 50%, 31 December = 100%).</summary>
     /// <remarks>Budget execution is planned and reported by month, so the month, not the day of the year, is the unit.</remarks>
@@ -22,22 +34,33 @@ public sealed class Evaluator(ScoringScheme scheme)
     public static DateOnly DefaultAsOf(int year, Period period) =>
         period == Period.MidYear ? new DateOnly(year, 6, 30) : new DateOnly(year, 12, 31);
 
-    public async Task<List<ProjectEvaluation>> EvaluateAsync(IReadOnlyList<RulesProject> projects, ActualsSet actuals, Period period, DateOnly? asOf = null)
+    public Task<List<ProjectEvaluation>> EvaluateAsync(IReadOnlyList<RulesProject> projects, ActualsSet actuals, Period period, DateOnly? asOf = null)
     {
-        var workflows = projects.Select(p => p.WorkflowFor(period) ?? throw new FormatException($"规则文件“{p.Source}”缺少 {p.WorkflowName(period)} 工作流")).ToList();
-        var rules = new RuleSet(workflows);
-        var results = new List<ProjectEvaluation>(projects.Count);
-        foreach (var project in projects)
+        var rules = RuleRunners.For(Engine, projects, period, p => p.WorkflowFor(period) ?? throw new FormatException($"规则文件“{p.Source}”缺少 {p.WorkflowName(period)} 工作流"));
+        var results = new ProjectEvaluation[projects.Count];
+        if (Engine == EvaluationEngine.Compiled && MaxParallelism > 1 && projects.Count > 1)
         {
-            var date = asOf ?? DefaultAsOf(project.Project.Year, period);
-            results.Add(period == Period.YearEnd
-                ? await YearEndAsync(rules, project, actuals.For(project), date)
-                : await MidYearAsync(rules, project, actuals.For(project), date));
+            // Each project is independent; a slot per project keeps the output in the projects' order.
+            Parallel.For(0, projects.Count, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelism },
+                i => results[i] = EvaluateOne(rules, projects[i], actuals, period, asOf));
         }
-        return results;
+        else
+        {
+            for (var i = 0; i < projects.Count; i++)
+                results[i] = EvaluateOne(rules, projects[i], actuals, period, asOf);
+        }
+        return Task.FromResult(results.ToList());
     }
 
-    private async Task<ProjectEvaluation> YearEndAsync(RuleSet rules, RulesProject project, ProjectActuals actuals, DateOnly asOf)
+    private ProjectEvaluation EvaluateOne(IRuleRunner rules, RulesProject project, ActualsSet actuals, Period period, DateOnly? asOf)
+    {
+        var date = asOf ?? DefaultAsOf(project.Project.Year, period);
+        return period == Period.YearEnd
+            ? YearEnd(rules, project, actuals.For(project), date)
+            : MidYear(rules, project, actuals.For(project), date);
+    }
+
+    private ProjectEvaluation YearEnd(IRuleRunner rules, RulesProject project, ProjectActuals actuals, DateOnly asOf)
     {
         var table = project.Table;
         var funds = table.Project.Funds;
@@ -46,7 +69,7 @@ public sealed class Evaluator(ScoringScheme scheme)
         var rate = ExecutionRate(actuals.Spent, annualBudget);
         // Zero-point rows (决策/过程 in the default scheme) run with 1 point to learn their met / not-met status.
         var context = new RuleContext { TimeProgress = TimeProgress(asOf), LinearNegativeMiss = Scheme.LinearNegativeMiss };
-        var outcomes = await Run(rules, project, Period.YearEnd, actuals, rate, context, path => weights[path] > 0 ? weights[path] : 1.0);
+        var outcomes = Run(rules, project, Period.YearEnd, actuals, rate, context, path => weights[path] > 0 ? weights[path] : 1.0);
 
         var indicators = new List<IndicatorResult>();
         var missing = new List<string>();
@@ -102,7 +125,7 @@ public sealed class Evaluator(ScoringScheme scheme)
         };
     }
 
-    private async Task<ProjectEvaluation> MidYearAsync(RuleSet rules, RulesProject project, ProjectActuals actuals, DateOnly asOf)
+    private ProjectEvaluation MidYear(IRuleRunner rules, RulesProject project, ProjectActuals actuals, DateOnly asOf)
     {
         var table = project.Table;
         var funds = table.Project.Funds;
@@ -110,7 +133,7 @@ public sealed class Evaluator(ScoringScheme scheme)
         var progress = TimeProgress(asOf);
         var annualBudget = (double)funds.AnnualBudget;
         var rate = ExecutionRate(actuals.Spent, annualBudget);
-        var outcomes = await Run(rules, project, Period.MidYear, actuals, rate, new RuleContext { TimeProgress = progress }, null);
+        var outcomes = Run(rules, project, Period.MidYear, actuals, rate, new RuleContext { TimeProgress = progress }, null);
         var plannedRate = funds.MidYearPlannedSpend is { } plan && annualBudget > 0 ? (double)plan / annualBudget : (double?)null;
         var (spendingWarning, spendingExplanation) = SpendingWarning(rate, plannedRate, progress, actuals.Spent is not null);
 
@@ -282,8 +305,8 @@ public sealed class Evaluator(ScoringScheme scheme)
     }
 
     /// <summary>Runs the project's workflow for the period once; outcomes by indicator path (missing actuals run on a placeholder and are ignored).</summary>
-    private static async Task<Dictionary<string, RuleOutcome>> Run(
-        RuleSet rules, RulesProject project, Period period, ProjectActuals actuals, double? rate, RuleContext context, Func<string, double>? points)
+    private static Dictionary<string, RuleOutcome> Run(
+        IRuleRunner rules, RulesProject project, Period period, ProjectActuals actuals, double? rate, RuleContext context, Func<string, double>? points)
     {
         var workflow = project.WorkflowFor(period)!;
         var byPath = project.Table.Indicators.ToDictionary(i => i.Path, StringComparer.Ordinal);
@@ -292,7 +315,9 @@ public sealed class Evaluator(ScoringScheme scheme)
             ? Actual(indicator, actuals, rate, out _)?.Input ?? Placeholder
             : Placeholder).ToArray();
         var pointsByRule = points is null ? [] : ruleNames.Select(name => byPath.ContainsKey(name) ? points(name) : 0).ToArray();
-        var outcomes = await rules.EvaluateAsync(workflow.WorkflowName, inputs, context with { Points = pointsByRule });
+        // Both runners complete synchronously (RulesEngine's OutputExpression actions do not await anything).
+        var pending = rules.RunAsync(workflow.WorkflowName, inputs, context with { Points = pointsByRule });
+        var outcomes = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
         var result = new Dictionary<string, RuleOutcome>(StringComparer.Ordinal);
         for (var i = 0; i < outcomes.Length; i++)
         {

@@ -1,0 +1,114 @@
+using System.Globalization;
+using BudgetEvaluation.Core.Actuals;
+using BudgetEvaluation.Core.Rules;
+using BudgetEvaluation.Core.Targets;
+
+namespace BudgetEvaluation.Benchmarks;
+
+/// <summary>
+/// Synthetic actuals for <see cref="Generator"/>'s tables, written as departments write them: numbers with and without
+/// their unit, percentages with and without <c>%</c>, band words with and without a percentage, the target's own word;
+/// edge values (0, negative, exactly at target, far over); about 5 % of indicator rows and spending rows missing.
+/// Deterministic: project <c>i</c> gets the same rows in every run.
+/// </summary>
+/// <remarks>Linked into the Core tests, which hold the compiled rules to RulesEngine on these rows.</remarks>
+public sealed class ActualsGenerator(int seed = 2026)
+{
+    /// <summary>Share of indicator rows (and spending rows) left out.</summary>
+    public const double MissingShare = 0.05;
+
+    private static readonly string[] Choices = ["确定能", "有可能", "完全不可能"];
+
+    /// <summary>Rows for tables 0 .. n-1 (by position in <paramref name="tables"/>), line numbers from 2 as in a file with a header.</summary>
+    public IEnumerable<ActualRow> Rows(IEnumerable<TargetTable> tables, Period period)
+    {
+        var line = 2;
+        var index = 0;
+        foreach (var table in tables)
+        {
+            foreach (var row in Rows(table, index++, period, line))
+            {
+                line++;
+                yield return row;
+            }
+        }
+    }
+
+    public IEnumerable<ActualRow> Rows(TargetTable table, int index, Period period, int firstLine = 2)
+    {
+        var random = new Random(unchecked(seed * 7_919 + index * 31 + (int)period));
+        var project = table.Project;
+        var line = firstLine;
+        foreach (var indicator in table.Indicators)
+        {
+            // 预算执行率 is computed from the spending row; its own row carries no value.
+            if (indicator.Name == IndicatorTree.BudgetExecutionRate || random.NextDouble() < MissingShare)
+                continue;
+            var target = indicator.TargetFor(period);
+            yield return new ActualRow
+            {
+                Line = line++,
+                Year = project.Year.ToString(CultureInfo.InvariantCulture),
+                Department = project.Department,
+                Project = project.Name,
+                Category = indicator.Category,
+                Subcategory = indicator.Subcategory,
+                Indicator = indicator.Name,
+                Value = Value(random, target, period),
+                Likelihood = period == Period.MidYear && random.Next(10) == 0 ? Choices[random.Next(Choices.Length)] : "",
+            };
+        }
+        if (random.NextDouble() >= MissingShare)
+        {
+            var spent = (double)project.Funds.AnnualBudget * random.Next(0, 121) / 100.0 * (period == Period.MidYear ? 0.5 : 1.0);
+            yield return new ActualRow
+            {
+                Line = line,
+                Year = project.Year.ToString(CultureInfo.InvariantCulture),
+                Department = project.Department,
+                Project = project.Name,
+                Category = ActualsColumns.FundsCategory,
+                Indicator = ActualsColumns.SpendingIndicator,
+                Value = Number(Math.Round(spent, 2)) + (random.Next(2) == 0 ? "万元" : ""),
+            };
+        }
+    }
+
+    private static string Value(Random random, Target target, Period period)
+    {
+        if (target.Direction == Direction.Qualitative)
+        {
+            return random.Next(9) switch
+            {
+                0 or 1 => RuleNames.Met,
+                2 => RuleNames.PartlyMet,
+                3 => RuleNames.NotMet,
+                4 => $"{RuleNames.PartlyMet} {random.Next(60, 81)}%",
+                5 => $"{RuleNames.NotMet} {random.Next(0, 61)}%",
+                6 => $"{RuleNames.Met} {random.Next(80, 101)}",
+                7 => "部分达成并具有一定效果",
+                _ => target.Text,
+            };
+        }
+        // 序时进度 targets are percentages of the year: half at mid-year, all at year-end.
+        var goal = target.Form == TargetForm.TimeProgress ? (period == Period.MidYear ? 50.0 : 100.0) : (double)(target.Value ?? 0);
+        var value = random.Next(10) switch
+        {
+            0 => 0,
+            1 => goal * 0.5,
+            2 or 3 => goal,
+            4 => goal * 1.2,
+            5 => goal * 1.5 + 1,
+            6 => -1,
+            7 => Math.Round(goal * random.NextDouble() * 1.3, 2),
+            _ => Math.Round(goal * (0.8 + random.NextDouble() * 0.3), 1),
+        };
+        var unit = target.IsPercent || target.Form == TargetForm.TimeProgress ? "%" : FirstUnit(target.Unit);
+        return Number(value) + (random.Next(3) == 0 ? "" : unit);
+    }
+
+    /// <summary>A listed unit (<c>台、件、套、 项</c>) is written as one of its parts.</summary>
+    private static string FirstUnit(string unit) => unit.Split('、')[0].Trim();
+
+    private static string Number(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+}

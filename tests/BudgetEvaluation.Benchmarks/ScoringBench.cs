@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using BudgetEvaluation.Core.Rules;
+using BudgetEvaluation.Core.Scoring;
+using RulesEngine.Models;
+
+namespace BudgetEvaluation.Benchmarks;
+
+/// <summary>
+/// <c>bench</c>: year-end scoring of 1 000 / 10 000 / 100 000 generated projects, each case in a fresh process (so
+/// "cold" means cold: nothing compiled, nothing JIT-ed, and the peak memory is the case's own), then a table.
+/// </summary>
+internal static class ScoringBench
+{
+    /// <summary>The cases, in table order.</summary>
+    private static readonly (string Name, string Label)[] Cases =
+    [
+        ("evaluator", "(a) Evaluator, compiled rules (the scoring path; 2 threads)"),
+        ("evaluator-1", "(a) Evaluator, compiled rules, 1 thread"),
+        ("evaluator-re", "(a) Evaluator, RulesEngine workflows (reference path)"),
+        ("compiled", "(a) hot path: CompiledRules over the workflows, 1 thread"),
+        ("naive", "(b) naive RulesEngine: literal workflows, engine defaults"),
+        ("floor", "(c) hand-written delegates, 1 thread"),
+    ];
+
+    public static int Run(string[] args)
+    {
+        var sizes = new List<int> { 1_000, 10_000, 100_000 };
+        var slowMax = 10_000;
+        var only = new HashSet<string>(Cases.Select(c => c.Name));
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--sizes" when i + 1 < args.Length:
+                    sizes = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+                    break;
+                case "--slow-max" when i + 1 < args.Length:
+                    slowMax = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--cases" when i + 1 < args.Length:
+                    only = args[++i].Split(',').ToHashSet();
+                    break;
+                default:
+                    Console.Error.WriteLine($"unknown argument: {args[i]}");
+                    return 2;
+            }
+        }
+
+        Console.WriteLine($"bench: year-end scoring, {Environment.ProcessorCount} cores, {RuntimeInformationText()}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        Console.WriteLine("each case runs in its own process: cold = first scoring in the process (compiles, JIT); warm = best of the next runs");
+        var results = new List<CaseResult>();
+        foreach (var size in sizes)
+        {
+            foreach (var (name, label) in Cases.Where(c => only.Contains(c.Name)))
+            {
+                if (SlowCases.Contains(name) && size > slowMax)
+                {
+                    Console.WriteLine($"  {size,7:N0} {name,-13} skipped (over --slow-max {slowMax:N0}; extrapolated below)");
+                    continue;
+                }
+                var result = RunChild(name, size);
+                if (result is null)
+                    return 1;
+                results.Add(result);
+                Console.WriteLine($"  {size,7:N0} {name,-13} cold {result.ColdSeconds,8:F2} s, warm {result.WarmSeconds,8:F3} s, peak {result.PeakMiB,6:F0} MiB  ({label}) {result.Note}");
+            }
+        }
+        PrintTable(results, sizes, slowMax);
+        return 0;
+    }
+
+    /// <summary>Cases whose cold run compiles per rule (minutes at 100 000 projects): run up to --slow-max, extrapolated above.</summary>
+    private static readonly HashSet<string> SlowCases = ["naive", "evaluator-re"];
+
+    private static string RuntimeInformationText() =>
+        $"{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {(Debugger.IsAttached ? "debugger" : Configuration())}";
+
+    private static string Configuration() =>
+        typeof(ScoringBench).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "?";
+
+    private static CaseResult? RunChild(string name, int size)
+    {
+        var self = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // Under `dotnet Benchmarks.dll` the process is the dotnet host: name the assembly again.
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+            start.ArgumentList.Add(typeof(ScoringBench).Assembly.Location);
+        foreach (var arg in new[] { "bench-case", name, size.ToString(CultureInfo.InvariantCulture) })
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
+        if (process.ExitCode != 0 || line is null)
+        {
+            Console.Error.WriteLine($"case {name} at {size} failed (exit {process.ExitCode}):{Environment.NewLine}{output}{stderr.Result}");
+            return null;
+        }
+        return JsonSerializer.Deserialize<CaseResult>(line["RESULT ".Length..]);
+    }
+
+    private static void PrintTable(List<CaseResult> results, List<int> sizes, int slowMax)
+    {
+        Console.WriteLine();
+        Console.WriteLine("| projects | case | indicators | cold s | cold indicators/s | warm s | warm indicators/s | warm µs/indicator | peak MiB (data MiB) | total score |");
+        Console.WriteLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Projects:N0} | {r.Case} | {r.Indicators:N0} | {r.ColdSeconds:F2} | {r.Indicators / r.ColdSeconds:N0} | {r.WarmSeconds:F3} | {r.Indicators / r.WarmSeconds:N0} | {r.WarmSeconds * 1e6 / r.Indicators:F3} | {r.PeakMiB:F0} ({r.DataMiB:F0}) | {r.TotalScore:F4} |"));
+        }
+        // The slow cases grow linearly with projects (every rule is its own compile): extrapolate from the largest size run.
+        foreach (var slow in SlowCases)
+        {
+            var largest = results.Where(r => r.Case == slow).MaxBy(r => r.Projects);
+            foreach (var size in sizes.Where(s => s > slowMax && largest is not null))
+            {
+                var factor = (double)size / largest!.Projects;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {size:N0} | {slow} (extrapolated ×{factor:F0} from {largest.Projects:N0}) | {largest.Indicators * factor:N0} | ≈{largest.ColdSeconds * factor:F0} | {largest.Indicators / largest.ColdSeconds:N0} | ≈{largest.WarmSeconds * factor:F1} | {largest.Indicators / largest.WarmSeconds:N0} | {largest.WarmSeconds * 1e6 / largest.Indicators:F3} | – | – |"));
+            }
+        }
+        var naive = results.Where(r => r.Case == "naive").MaxBy(r => r.Projects);
+        Console.WriteLine();
+        foreach (var size in sizes)
+        {
+            var a = results.FirstOrDefault(r => r.Projects == size && r.Case == "evaluator");
+            var hot = results.FirstOrDefault(r => r.Projects == size && r.Case == "compiled");
+            var c = results.FirstOrDefault(r => r.Projects == size && r.Case == "floor");
+            var b = results.FirstOrDefault(r => r.Projects == size && r.Case == "naive");
+            var bCold = b?.ColdSeconds ?? (naive is null ? (double?)null : naive.ColdSeconds * size / naive.Projects);
+            var parts = new List<string>();
+            if (a is not null && bCold is { } cold)
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"(b) cold ÷ (a) cold = {cold / a.ColdSeconds:F0}×{(b is null ? " (b extrapolated)" : "")}"));
+            if (hot is not null && c is not null)
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"hot path warm ÷ (c) warm = {hot.WarmSeconds / c.WarmSeconds:F1}×"));
+            if (a is not null && c is not null)
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"(a) warm ÷ (c) warm = {a.WarmSeconds / c.WarmSeconds:F0}×"));
+            if (parts.Count > 0)
+                Console.WriteLine($"{size,7:N0}: {string.Join("; ", parts)}");
+        }
+    }
+
+    internal sealed record CaseResult(string Case, int Projects, int Indicators, double ColdSeconds, double WarmSeconds, double PeakMiB, double DataMiB, double TotalScore, string Note);
+
+    /// <summary>What a case wants said beside its figures (compile time, shapes).</summary>
+    private static string _note = "";
+
+    // ---- one case, in its own process ---------------------------------------------------------------------------
+
+    public static int RunCase(string[] args)
+    {
+        var name = args[0];
+        var size = int.Parse(args[1], CultureInfo.InvariantCulture);
+        var data = ScoringData.Create(size);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var dataMiB = process.WorkingSet64 / 1048576.0;
+
+        var (cold, warm, total) = name switch
+        {
+            "evaluator" => Evaluate(data, EvaluationEngine.Compiled, Environment.ProcessorCount),
+            "evaluator-1" => Evaluate(data, EvaluationEngine.Compiled, 1),
+            "evaluator-re" => Evaluate(data, EvaluationEngine.RulesEngine, 1),
+            "compiled" => Compiled(data),
+            "naive" => Naive(data),
+            "floor" => Floor(data),
+            _ => throw new ArgumentException($"unknown case {name}"),
+        };
+        process.Refresh();
+        var result = new CaseResult(name, size, data.Indicators, cold, warm, process.PeakWorkingSet64 / 1048576.0, dataMiB, total, _note);
+        Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
+        return 0;
+    }
+
+    /// <summary>Times the first call (cold) and the best of the following <paramref name="warmRuns"/> (warm).</summary>
+    private static (double Cold, double Warm, double Total) Time(Func<double> run, int warmRuns)
+    {
+        var clock = Stopwatch.StartNew();
+        var total = run();
+        var cold = clock.Elapsed.TotalSeconds;
+        var warm = double.MaxValue;
+        for (var i = 0; i < warmRuns; i++)
+        {
+            clock.Restart();
+            var again = run();
+            warm = Math.Min(warm, clock.Elapsed.TotalSeconds);
+            if (Math.Abs(again - total) > 1e-6 * Math.Max(1, Math.Abs(total)))
+                throw new InvalidOperationException($"warm run scored {again}, cold run {total}");
+        }
+        return (cold, warm, total);
+    }
+
+    private static int WarmRuns(ScoringData data, int fast, int slow) => data.Projects.Count >= 100_000 ? slow : fast;
+
+    /// <summary>(a): the whole scoring path, as <c>budgeteval score</c> runs it after reading the actuals.</summary>
+    private static (double, double, double) Evaluate(ScoringData data, EvaluationEngine engine, int parallelism)
+    {
+        var evaluator = new Evaluator(ScoringScheme.Default, engine) { MaxParallelism = parallelism };
+        return Time(() => evaluator.EvaluateAsync(data.Projects, data.Actuals, ScoringData.ScoredPeriod).GetAwaiter().GetResult().Sum(e => e.TotalScore ?? 0), WarmRuns(data, 3, 2));
+    }
+
+    /// <summary>(a), the hot path alone: the compiled rules over precomputed inputs, no Evaluator around them.</summary>
+    private static (double, double, double) Compiled(ScoringData data)
+    {
+        CompiledWorkflow[]? workflows = null;
+        var buffer = new RuleValue[64];
+        return Time(() =>
+        {
+            if (workflows is null)
+            {
+                var clock = Stopwatch.StartNew();
+                var rules = CompiledRules.Compile(data.Workflows());
+                workflows = data.Projects.Select(p => rules.Workflow(p.WorkflowName(ScoringData.ScoredPeriod))!).ToArray();
+                _note = string.Create(CultureInfo.InvariantCulture, $"compile {clock.Elapsed.TotalSeconds:F2} s, {CompiledRules.ShapeCount} rule shapes");
+            }
+            var total = 0.0;
+            for (var p = 0; p < workflows.Length; p++)
+            {
+                var counted = data.Counted[p];
+                workflows[p].Evaluate(data.Inputs[p], data.Contexts[p], buffer);
+                for (var i = 0; i < counted.Length; i++)
+                {
+                    if (counted[i])
+                        total += buffer[i].Output;
+                }
+            }
+            return total;
+        }, WarmRuns(data, 5, 3));
+    }
+
+    /// <summary>(b): one literal workflow per project in a default RulesEngine, each compiled on its first run.</summary>
+    private static (double, double, double) Naive(ScoringData data)
+    {
+        var workflows = data.Projects.Select((p, i) => NaiveRules.Workflow(p.WorkflowFor(ScoringData.ScoredPeriod)!, data.Contexts[i].Points)).ToArray();
+        var engine = new RulesEngine.RulesEngine(workflows);
+        return Time(() =>
+        {
+            var total = 0.0;
+            for (var p = 0; p < workflows.Length; p++)
+            {
+                var results = engine.ExecuteAllRulesAsync(workflows[p].WorkflowName,
+                    new RuleParameter(RuleNames.ActualsInput, data.Inputs[p]),
+                    new RuleParameter(RuleNames.ContextInput, data.Contexts[p])).AsTask().GetAwaiter().GetResult();
+                var counted = data.Counted[p];
+                for (var i = 0; i < counted.Length; i++)
+                {
+                    if (!counted[i])
+                        continue;
+                    if (results[i].ActionResult?.Exception is { } error)
+                        throw new InvalidOperationException($"{workflows[p].WorkflowName}/{results[i].Rule.RuleName}: {error.Message}; {results[i].ExceptionMessage}");
+                    total += Convert.ToDouble(results[i].ActionResult!.Output, CultureInfo.InvariantCulture);
+                }
+            }
+            return total;
+        }, 1);
+    }
+
+    /// <summary>(c): a hand-written loop over precompiled delegates.</summary>
+    private static (double, double, double) Floor(ScoringData data)
+    {
+        FloorRules.Rule[][]? rules = null;
+        return Time(() =>
+        {
+            rules ??= data.Projects.Select((p, i) => FloorRules.For(p, data.Contexts[i].Points)).ToArray();
+            var total = 0.0;
+            for (var p = 0; p < rules.Length; p++)
+            {
+                var project = rules[p];
+                var inputs = data.Inputs[p];
+                var counted = data.Counted[p];
+                var context = data.Contexts[p];
+                // Every rule is scored, as the other cases do; the total adds those that count.
+                for (var i = 0; i < project.Length; i++)
+                {
+                    var score = project[i].Score(inputs[i], project[i].Target, project[i].Points, context);
+                    if (counted[i])
+                        total += score;
+                }
+            }
+            return total;
+        }, WarmRuns(data, 5, 3));
+    }
+}
