@@ -40,6 +40,7 @@ public static class WebServices
             o.Cookie.HttpOnly = true;
             o.FormFieldName = "__antiforgery";
         });
+        KeyHeaderAntiforgery.Decorate(services);
         services.AddAuthentication()
             .AddCookie(WebSession.Scheme, o => WebSession.Configure(o, options))
             .AddPolicyScheme(WebSession.SelectorScheme, null, o => o.ForwardDefaultSelector = WebSession.SelectScheme);
