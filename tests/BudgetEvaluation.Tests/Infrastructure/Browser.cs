@@ -33,7 +33,7 @@ public static class Browser
     }
 
     /// <summary>A new page at the office screen size the pages are made for, in a context of its own.</summary>
-    public static async Task<IPage> NewPageAsync(Uri baseAddress)
+    public static async Task<IPage> NewPageAsync(Uri baseAddress, bool javaScript = true)
     {
         var (_, browser) = await Instance.Value;
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
@@ -41,6 +41,7 @@ public static class Browser
             BaseURL = baseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1366, Height = 768 },
             Locale = "zh-CN",
+            JavaScriptEnabled = javaScript,
         });
         return await context.NewPageAsync();
     }
@@ -48,11 +49,10 @@ public static class Browser
     /// <summary>Saves a full-page screenshot under artifacts/screenshots of the repository (git-ignored).</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {
-        Directory.CreateDirectory(ScreenshotFolder);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
     }
 
-    public static string ScreenshotFolder { get; } = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
+    public static string ScreenshotFolder { get; } = Directory.CreateDirectory(Path.Combine(RepositoryRoot(), "artifacts", "screenshots")).FullName;
 
     /// <summary>Closes the browser if this run started it.</summary>
     public static void Stop()

@@ -114,9 +114,65 @@ public class BrowserTests(WebFixture service) : IClassFixture<WebFixture>
         await Browser.ScreenshotAsync(page, "signin-error");
     }
 
-    private async Task<IPage> SignInAsync(string key)
+    [Fact]
+    public async Task Dashboard_WithoutJavaScript_FiltersBySelectAndSortsByHeader()
     {
-        var page = await Browser.NewPageAsync(service.BaseAddress);
+        var page = await SignInAsync(service.FinanceKey, javaScript: false);
+
+        await page.SelectOptionAsync("select[name=dept]", ServiceFixture.OtherDepartment);
+        await page.GetByRole(AriaRole.Button, new() { Name = "查询" }).ClickAsync();
+        await Expect(page.Locator("#projects tbody tr")).ToHaveCountAsync(3);
+        await page.Locator("#projects thead a", new() { HasText = "全年预算数" }).ClickAsync();
+        await page.Locator("#projects thead a", new() { HasText = "全年预算数" }).ClickAsync();
+
+        // 43.60 first, then the two projects of 27.00 in name order.
+        Assert.Equal(["科技创新体系建设专项", "产学研合作交流专项", "高新技术发展专项"], await page.Locator("#projects tbody td.col-name").AllInnerTextsAsync());
+        await Expect(page.Locator("svg.chart").First).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Dashboard_LevelTile_FiltersTheTableAndClickedAgainClears()
+    {
+        var page = await SignInAsync(service.FinanceKey);
+
+        await page.Locator("a.stat-level[data-level='良']").ClickAsync();
+        await Expect(page.Locator("#projects tbody tr")).ToHaveCountAsync(4);
+        await page.Locator("a.stat-level[data-level='良']").ClickAsync();
+
+        await Expect(page.Locator("#projects tbody tr")).ToHaveCountAsync(12);
+    }
+
+    [Fact]
+    public async Task Dashboard_OfficeScreen_HasNoHorizontalScrolling()
+    {
+        var page = await SignInAsync(service.FinanceKey);
+
+        foreach (var path in new[] { "/?year=2026&period=year-end", "/?year=2026&period=mid-year", service.ProjectPath(TongChuangHui, "mid-year") })
+        {
+            await page.GotoAsync(path);
+            Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 1366"), path);
+        }
+    }
+
+    [Fact]
+    public async Task Print_ProjectPage_HidesTheNavigationAndKeepsTheOfficialTable()
+    {
+        var page = await SignInAsync(service.FinanceKey, javaScript: false);
+        await page.GotoAsync(service.ProjectPath(TongChuangHui, "year-end"));
+
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+
+        await Expect(page.Locator(".topbar")).ToBeHiddenAsync();
+        await Expect(page.Locator(".tabs")).ToBeHiddenAsync();
+        await Expect(page.Locator(".be-report table.form").First).ToBeVisibleAsync();
+        await page.PdfAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "project-year-end.pdf"), PreferCSSPageSize = true, PrintBackground = true });
+        await page.GotoAsync("/?year=2026&period=mid-year");
+        await page.PdfAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "dashboard-mid-year.pdf"), PreferCSSPageSize = true, PrintBackground = true });
+    }
+
+    private async Task<IPage> SignInAsync(string key, bool javaScript = true)
+    {
+        var page = await Browser.NewPageAsync(service.BaseAddress, javaScript);
         await page.GotoAsync("/");
         await page.FillAsync("#key", key);
         await page.GetByRole(AriaRole.Button, new() { Name = "登 录" }).ClickAsync();
