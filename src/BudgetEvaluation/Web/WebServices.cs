@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using System.Threading.RateLimiting;
@@ -81,9 +80,9 @@ public static class WebServices
             manager.ApplicationParts.Add(part);
     }
 
-    /// <summary>Security headers and the rate limiter; call before authentication.</summary>
+    /// <summary>Security headers, Chinese pages for bodiless errors of pages, the rate limiter; call before authentication.</summary>
     public static IApplicationBuilder UseWeb(this IApplicationBuilder app) =>
-        app.UseSecurityHeaders().UseRateLimiter();
+        app.UseSecurityHeaders().UseStatusCodePages(StatusPages.WriteAsync).UseRateLimiter();
 
     public static IEndpointRouteBuilder MapWeb(this IEndpointRouteBuilder routes)
     {
@@ -100,17 +99,7 @@ public static class WebServices
             new { status = 429, address = http.Connection.RemoteIpAddress?.ToString() }, CancellationToken.None);
         if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        http.Response.ContentType = "text/html; charset=utf-8";
-        await http.Response.WriteAsync(TooManyRequestsPage, cancellationToken);
+        await StatusPages.WriteAsync(http, StatusCodes.Status429TooManyRequests, "登录尝试过于频繁",
+            "同一地址的登录尝试次数已达上限，请稍后再试。", WebSession.SignInPath, "返回登录页");
     }
-
-    /// <summary>The 429 page: plain, since the rate limiter answers before any page runs.</summary>
-    private static readonly string TooManyRequestsPage = $"""
-        <!DOCTYPE html>
-        <html lang="zh-CN"><head><meta charset="utf-8"><title>登录尝试过于频繁</title>
-        <link rel="stylesheet" href="{WebUtility.HtmlEncode(Assets.Url("site.css"))}"></head>
-        <body class="signin-page"><main class="signin-card"><h1>登录尝试过于频繁</h1>
-        <p class="alert alert-error" role="alert">同一地址的登录尝试次数已达上限，请稍后再试。</p>
-        <p><a href="{WebSession.SignInPath}">返回登录页</a></p></main></body></html>
-        """;
 }

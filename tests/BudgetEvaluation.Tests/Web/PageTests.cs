@@ -217,7 +217,25 @@ public class PageTests(WebFixture service) : IClassFixture<WebFixture>
         var response = await client.PostFormAsync("/signin", new() { ["Key"] = service.FinanceKey }, withToken: false);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("表单已过期或内容无效，请返回上一页刷新后重试。", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain(client.Cookies.GetAllCookies(), c => c.Name == "budgeteval.session");
+    }
+
+    [Fact]
+    public async Task UnknownPage_Is404PageInChinese_WhileTheApiKeepsProblemDetails()
+    {
+        using var client = await PageClient.SignInAsync(service.BaseAddress, service.FinanceKey);
+
+        using var apiClient = service.Client(service.FinanceKey);
+
+        var (page, document) = await client.GetAsync("/no-such-page");
+        var api = await apiClient.GetAsync("/api/no-such-endpoint");
+
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("没有这个地址：/no-such-page", document.QuerySelector(".refusal p:not(.refusal-code)")!.TextContent);
+        Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
