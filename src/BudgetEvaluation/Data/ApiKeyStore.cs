@@ -79,6 +79,14 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource)
             SelectKeys + " WHERE k.key_sha256 = @hash AND k.revoked_at IS NULL", new { hash = Hash(key) }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>Whether the key with this id exists and is not revoked (a web session holds the id, not the key).</summary>
+    public async Task<bool> IsActiveAsync(long id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM api_keys WHERE id = @id AND revoked_at IS NULL)", new { id }, cancellationToken: cancellationToken));
+    }
+
     public async Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -4,6 +4,7 @@ using BudgetEvaluation.Data;
 using BudgetEvaluation.Jobs;
 using BudgetEvaluation.Scoring;
 using BudgetEvaluation.Targets;
+using BudgetEvaluation.Web;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace BudgetEvaluation.Hosting;
@@ -36,14 +37,17 @@ public static class ServiceHost
         builder.Services.AddHostedService<DatabaseStartup>();
         builder.Services.AddApi();
         builder.Services.AddJobs(options.Jobs);
+        builder.Services.AddWeb(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = Problems.StatusFor });
         app.UseStatusCodePages();
+        app.UseWeb();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapApi();
         app.MapJobsDashboard();
+        app.MapWeb();
         return app;
     }
 }

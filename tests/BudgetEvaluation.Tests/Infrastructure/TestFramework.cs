@@ -7,7 +7,7 @@ namespace BudgetEvaluation.Tests.Infrastructure;
 
 /// <summary>
 /// xunit v2 has no assembly fixture; the framework object lives for the whole run and is disposed at its end, so the
-/// shared PostgreSQL cluster is stopped there. The runner may end the process within milliseconds of that; the
+/// shared PostgreSQL cluster (and the browser) is stopped there. The runner may end the process within milliseconds of that; the
 /// launcher's watchdog finishes the job then.
 /// </summary>
 public sealed class TestFramework : XunitTestFramework
@@ -17,6 +17,10 @@ public sealed class TestFramework : XunitTestFramework
 
     private sealed class Shutdown : IDisposable
     {
-        public void Dispose() => PostgresServer.Stop();
+        public void Dispose()
+        {
+            Browser.Stop();
+            PostgresServer.Stop();
+        }
     }
 }
