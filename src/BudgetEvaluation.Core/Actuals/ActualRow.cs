@@ -19,6 +19,22 @@ public sealed record ActualRow
     /// <summary>Mid-year 完成目标可能性.</summary>
     public string Likelihood { get; init; } = "";
 
+    /// <summary>A row from its cells by column name (CSV, XLSX and JSON forms share this mapping).</summary>
+    public static ActualRow FromCells(int line, Func<string, string> cell) => new()
+    {
+        Line = line,
+        Year = cell(ActualsColumns.Year),
+        Department = cell(ActualsColumns.Department),
+        Project = cell(ActualsColumns.Project),
+        Category = cell(ActualsColumns.Category),
+        Subcategory = cell(ActualsColumns.Subcategory),
+        Indicator = cell(ActualsColumns.Indicator),
+        Value = cell(ActualsColumns.Value),
+        Deviation = cell(ActualsColumns.Deviation),
+        DeviationType = cell(ActualsColumns.DeviationType),
+        Likelihood = cell(ActualsColumns.Likelihood),
+    };
+
     /// <summary>The spending row: 一级指标 项目资金, 三级指标 执行数.</summary>
     public bool IsSpending => Category.Replace(" ", "", StringComparison.Ordinal) == ActualsColumns.FundsCategory
         || (Category.Length == 0 && Indicator == ActualsColumns.SpendingIndicator);

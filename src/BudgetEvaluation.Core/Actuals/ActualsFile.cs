@@ -197,20 +197,7 @@ public static class ActualsFile
         {
             string Cell(string column) =>
                 columns.TryGetValue(column, out var i) && i < cells.Length ? (cells[i] ?? "").Trim() : "";
-            var row = new ActualRow
-            {
-                Line = line,
-                Year = Cell(ActualsColumns.Year),
-                Department = Cell(ActualsColumns.Department),
-                Project = Cell(ActualsColumns.Project),
-                Category = Cell(ActualsColumns.Category),
-                Subcategory = Cell(ActualsColumns.Subcategory),
-                Indicator = Cell(ActualsColumns.Indicator),
-                Value = Cell(ActualsColumns.Value),
-                Deviation = Cell(ActualsColumns.Deviation),
-                DeviationType = Cell(ActualsColumns.DeviationType),
-                Likelihood = Cell(ActualsColumns.Likelihood),
-            };
+            var row = ActualRow.FromCells(line, Cell);
             if (errors.Count >= InputLimits.MaxErrors)
             {
                 errors.Add(InputLimits.TooManyErrors(fileName, line));

@@ -113,20 +113,7 @@ public static class ActualsJson
         if (errors.Count > before)
             return null;
         string Cell(string column) => cells.GetValueOrDefault(column, "");
-        var row = new ActualRow
-        {
-            Line = line,
-            Year = Cell(ActualsColumns.Year),
-            Department = Cell(ActualsColumns.Department),
-            Project = Cell(ActualsColumns.Project),
-            Category = Cell(ActualsColumns.Category),
-            Subcategory = Cell(ActualsColumns.Subcategory),
-            Indicator = Cell(ActualsColumns.Indicator),
-            Value = Cell(ActualsColumns.Value),
-            Deviation = Cell(ActualsColumns.Deviation),
-            DeviationType = Cell(ActualsColumns.DeviationType),
-            Likelihood = Cell(ActualsColumns.Likelihood),
-        };
+        var row = ActualRow.FromCells(line, Cell);
         // The checks ActualsFile makes on a file's row.
         if (row.Project.Length == 0)
         {
