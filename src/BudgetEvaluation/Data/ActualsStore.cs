@@ -107,6 +107,23 @@ public sealed class ActualsStore(NpgsqlDataSource dataSource)
         return rows.AsList();
     }
 
+    /// <summary>
+    /// The latest accepted upload of exactly these bytes from this source for the year and period, if any: a pull
+    /// that brings the same file again stores no new version.
+    /// </summary>
+    public async Task<UploadSummary?> FindIdenticalAsync(int year, Period period, string source, byte[] content, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<UploadSummary>(new CommandDefinition(
+            SelectSummaries + """
+             WHERE u.year = @year AND u.period = @period AND u.source = @source AND u.sha256 = @sha256 AND u.status = 'accepted'
+            GROUP BY u.id
+            ORDER BY u.id DESC
+            LIMIT 1
+            """,
+            new { year, period = period.Code(), source, sha256 = Sha256(content) }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>A project's current actuals for a period: its rows in the latest accepted upload that has any.</summary>
     public async Task<(long? UploadId, IReadOnlyList<ActualRowRecord> Rows)> CurrentAsync(long projectId, Period period, CancellationToken cancellationToken = default)
     {

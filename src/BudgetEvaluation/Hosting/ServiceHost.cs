@@ -2,6 +2,7 @@ using BudgetEvaluation.Actuals;
 using BudgetEvaluation.Api;
 using BudgetEvaluation.Data;
 using BudgetEvaluation.Jobs;
+using BudgetEvaluation.Jobs.Sources;
 using BudgetEvaluation.Scoring;
 using BudgetEvaluation.Targets;
 using BudgetEvaluation.Web;
@@ -37,6 +38,7 @@ public static class ServiceHost
         builder.Services.AddHostedService<DatabaseStartup>();
         builder.Services.AddApi();
         builder.Services.AddJobs(options.Jobs);
+        builder.Services.AddActualsSources(options.Sources);
         builder.Services.AddWeb(builder.Configuration);
 
         var app = builder.Build();

@@ -1,3 +1,5 @@
+using BudgetEvaluation.Jobs.Sources;
+
 namespace BudgetEvaluation.Hosting;
 
 /// <summary>The service's settings: section <c>BudgetEvaluation</c> of appsettings.json or environment variables
@@ -37,6 +39,8 @@ public sealed class ServiceOptions
     public long MaxRequestBytes { get; set; } = 10 * 1024 * 1024;
 
     public JobOptions Jobs { get; set; } = new();
+
+    public SourcesOptions Sources { get; set; } = new();
 }
 
 /// <summary>Hangfire settings.</summary>
