@@ -72,7 +72,7 @@ public sealed partial class HttpFeedSource(
             using var client = clients.CreateClient(clientName);
             using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (IsTransient(response.StatusCode))
-                throw Unavailable(request, string.Create(CultureInfo.InvariantCulture, $"重试 {feed.Retries} 次后仍返回 {(int)response.StatusCode} {response.ReasonPhrase}"));
+                throw Unavailable(request, string.Create(CultureInfo.InvariantCulture, $"{Again}返回 {(int)response.StatusCode} {response.ReasonPhrase}"));
             if (!response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NoContent)
                 return (response.StatusCode, null);
 
@@ -97,12 +97,15 @@ public sealed partial class HttpFeedSource(
             throw Unavailable(request, ex switch
             {
                 TimeoutRejectedException or OperationCanceledException => string.Create(CultureInfo.InvariantCulture,
-                    $"重试 {feed.Retries} 次后仍超时（每次 {feed.Timeout.TotalSeconds:0.###} 秒）"),
-                HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => $"重试 {feed.Retries} 次后仍无法连接（{ex.Message}）",
-                _ => $"重试 {feed.Retries} 次后仍失败（{ex.Message}）",
+                    $"{Again}超时（每次 {feed.Timeout.TotalSeconds:0.###} 秒）"),
+                HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => $"{Again}无法连接（{ex.Message}）",
+                _ => $"{Again}失败（{ex.Message}）",
             }, ex);
         }
     }
+
+    /// <summary>How a failure after the retries begins: <c>重试 3 次后仍</c>.</summary>
+    private string Again => feed.Retries > 0 ? string.Create(CultureInfo.InvariantCulture, $"重试 {feed.Retries} 次后仍") : "";
 
     /// <summary>The statuses the resilience handler retries; still one of them afterwards means the feed is down.</summary>
     private static bool IsTransient(HttpStatusCode status) =>
