@@ -66,6 +66,33 @@ public partial class DropFolderSourceTests
         Assert.Equal(0, await db.UploadCountAsync(2042));
     }
 
+    [Fact]
+    public async Task Pull_ProcessedFolderOnAFullDisk_LeavesNoHalfCopyAndKeepsTheFile()
+    {
+        // Only root can mount a small file system to fill (CI runs as root); an ordinary user's run relies on the
+        // read-only tests, which take the same path. As root, a failed mount is a failure, not a skip.
+        if (!FullDisk.CanMount)
+            return;
+        var (disk, reason) = FullDisk.TryMount();
+        Assert.True(disk is not null, $"cannot simulate a full disk: {reason}");
+        using var mounted = disk;
+        var departments = await db.SeedAsync(2046);
+        using var drop = new DropFolder();
+        var bytes = ActualsFiles.Bytes(ActualsFiles.YearEndFile);
+        drop.Write("南通市科学技术局.csv", bytes);
+        await using var services = db.Services(drop.Options(o => o.ProcessedPath = disk.Path));
+
+        var file = Assert.Single(await Source(services).PullAsync(Request(2046, Science, departments), default));
+
+        Assert.Equal("accepted", file.Outcome);
+        Assert.Equal($"无法移入文件夹“{disk.Path}”（磁盘已满）：文件留在投递文件夹中，未丢失；数据已保存（上传 {file.UploadId}），再次拉取不会重复保存",
+            Assert.Single(file.Errors).Message);
+        Assert.Equal(["南通市科学技术局.csv"], drop.Files());
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(Path.Combine(drop.Path, "南通市科学技术局.csv")));
+        Assert.Empty(Directory.GetFileSystemEntries(disk.Path));
+        Assert.Equal(1, await db.UploadCountAsync(2046));
+    }
+
     /// <summary>
     /// The drop folder made unwritable (<see cref="ReadOnlyFolder"/>); where this process can write whatever the mode
     /// and chattr is missing, processed/ and rejected/ are paths of a regular file instead, which no move can enter.
