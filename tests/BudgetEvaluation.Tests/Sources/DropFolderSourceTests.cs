@@ -136,7 +136,7 @@ public partial class DropFolderSourceTests(SourcesFixture db) : IClassFixture<So
         var error = Assert.Single(file.Errors);
         Assert.Equal(("export.csv", 0, "主管部门"), (error.File, error.Line, error.Field));
         Assert.Equal("无法确定文件所属的主管部门：文件名不含任何主管部门的名称，“主管部门”列为“南通市教育局”，不是已知的主管部门。"
-            + "请在文件名中写明主管部门（如“南通市科学技术局-实际完成值.xlsx”），或在每行的“主管部门”列填写", error.Message);
+            + "请在文件名中写明主管部门（如“某某局-实际完成值.xlsx”），或在每行的“主管部门”列填写", error.Message);
         Assert.Empty(drop.Files());
         var rejected = drop.Files(drop.Rejected);
         Assert.Equal(2, rejected.Length);

@@ -120,7 +120,7 @@ public sealed partial class DropFolderSource(
             {
                 Log.NoDepartment(logger, name);
                 List<ImportError> errors = [new(name, 0, "主管部门", $"无法确定文件所属的主管部门：文件名不含任何主管部门的名称，{reason}。"
-                    + "请在文件名中写明主管部门（如“南通市科学技术局-实际完成值.xlsx”），或在每行的“主管部门”列填写")];
+                    + "请在文件名中写明主管部门（如“某某局-实际完成值.xlsx”），或在每行的“主管部门”列填写")];
                 errors.AddRange(readErrors.Take(20));
                 return Reject(file, request, errors);
             }
