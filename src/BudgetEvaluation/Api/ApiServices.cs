@@ -53,6 +53,7 @@ public static class ApiServices
         app.MapScalarApiReference(o => o.WithTitle("BudgetEvaluation API")).AllowAnonymous();
         app.MapHealthApi();
         app.MapTargetsApi();
+        app.MapRulesApi();
         app.MapProjectsApi();
         app.MapTemplatesApi();
         app.MapActualsApi();
