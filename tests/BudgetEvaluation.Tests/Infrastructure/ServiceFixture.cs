@@ -31,6 +31,11 @@ public class ServiceFixture : IAsyncLifetime
     /// <summary>Settings a derived fixture adds or overrides.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
 
+    /// <summary>Log providers a derived fixture adds (the host logs nowhere otherwise).</summary>
+    protected virtual void ConfigureLogging(ILoggingBuilder logging)
+    {
+    }
+
     /// <summary>Data a derived fixture loads once the service runs.</summary>
     protected virtual Task LoadAsync() => Task.CompletedTask;
 
@@ -50,6 +55,7 @@ public class ServiceFixture : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(Settings());
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        ConfigureLogging(builder.Logging);
         App = ServiceHost.Build(builder);
         await App.StartAsync();
         BaseAddress = new Uri(App.Urls.Single());
