@@ -31,6 +31,9 @@ public class ServiceFixture : IAsyncLifetime
     /// <summary>Settings a derived fixture adds or overrides.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
 
+    /// <summary>The empty database the service runs on: by default one in the test run's shared cluster.</summary>
+    protected virtual Task<string> CreateDatabaseAsync() => PostgresServer.CreateDatabaseAsync();
+
     /// <summary>Log providers a derived fixture adds (the host logs nowhere otherwise).</summary>
     protected virtual void ConfigureLogging(ILoggingBuilder logging)
     {
@@ -41,7 +44,7 @@ public class ServiceFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        ConnectionString = await PostgresServer.CreateDatabaseAsync();
+        ConnectionString = await CreateDatabaseAsync();
         var builder = ServiceHost.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -78,7 +81,7 @@ public class ServiceFixture : IAsyncLifetime
         return client;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await App.StopAsync();
         await App.DisposeAsync();

@@ -1,0 +1,142 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using BudgetEvaluation.Hosting;
+using BudgetEvaluation.Tests.Infrastructure;
+using Npgsql;
+
+namespace BudgetEvaluation.Tests;
+
+/// <summary>
+/// The service over a PostgreSQL cluster of its own (the tests stop and start it), with the seed as 2026. No Hangfire
+/// server: only uploads are tried here.
+/// </summary>
+public sealed class RestartFixture : ServiceFixture
+{
+    public LocalPostgres Cluster { get; private set; } = null!;
+
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() => [new("BudgetEvaluation:Jobs:Server", "false")];
+
+    protected override async Task<string> CreateDatabaseAsync()
+    {
+        Cluster = await LocalPostgres.StartAsync(Path.Combine(Path.GetTempPath(), "budgeteval-restart-tests"));
+        await Cluster.CreateDatabaseAsync("restart");
+        return Cluster.ConnectionString("restart");
+    }
+
+    protected override async Task LoadAsync()
+    {
+        using var client = Client(FinanceKey);
+        (await client.PostAsync("/api/targets", Seed.Form(Seed.Text(2026)))).EnsureSuccessStatusCode();
+    }
+
+    public async Task RestartAsync()
+    {
+        await Cluster.StopServerAsync();
+        await Cluster.StartAgainAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Cluster.DisposeAsync();
+    }
+}
+
+/// <summary>PostgreSQL restarted during an upload: the upload is stored whole or not at all, the answer says so in Chinese, the next one works.</summary>
+public class PostgresRestartTests(RestartFixture service) : IClassFixture<RestartFixture>
+{
+    private static MultipartFormDataContent File(string name) => ActualsFiles.Form(ActualsFiles.Bytes(ActualsFiles.YearEndFile), name);
+
+    /// <summary>The test's own reads, unpooled: a pooled connection would be broken by the restart too.</summary>
+    private Task<long> CountAsync(string sql, object? parameters = null) => Database.ScalarAsync<long>(service.ConnectionString + ";Pooling=false", sql, parameters);
+
+    [Fact]
+    public async Task Upload_PostgresRestartedWhileItsTransactionIsOpen_IsRefusedWith503StoresNothingAndTheNextUploadIsStored()
+    {
+        using var client = service.Client(service.DepartmentKey);
+        var uploadsBefore = await CountAsync("SELECT count(*) FROM actuals_uploads");
+        var rowsBefore = await CountAsync("SELECT count(*) FROM actual_rows");
+        // Uploads of a year and period take turns on an advisory lock inside their transaction: holding it here stops
+        // the upload mid-transaction (fiscal year written, upload not yet), where the restart then catches it.
+        await using (var holder = new NpgsqlConnection(service.ConnectionString + ";Pooling=false"))
+        {
+            await holder.OpenAsync();
+            await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext('actuals_uploads'), hashtext('2026/year-end'))", holder))
+                await lockCommand.ExecuteNonQueryAsync();
+            var upload = client.PostAsync("/api/actuals?year=2026&period=year-end", File("interrupted.csv"));
+            await WaitForLockWaiterAsync();
+
+            await service.RestartAsync();
+
+            var response = await upload;
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = JsonNode.Parse(body)!;
+            Assert.Equal("服务不可用", (string?)problem["title"]);
+            Assert.Equal("数据库连接中断（数据库可能正在重启），请求未能完成，请稍后重试。每次导入或上传都在一个事务中保存：要么完整保存，要么什么也没有保存；如不确定，可查看上传历史。",
+                (string?)problem["detail"]);
+            Assert.DoesNotContain("Exception", body);
+            Assert.DoesNotContain(" at ", body);
+        }
+
+        Assert.Equal(uploadsBefore, await CountAsync("SELECT count(*) FROM actuals_uploads"));
+        Assert.Equal(rowsBefore, await CountAsync("SELECT count(*) FROM actual_rows"));
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM audit_log WHERE action = 'actuals.upload' AND details ->> 'FileName' = 'interrupted.csv'"));
+
+        var id = await ActualsFiles.UploadAsync(client, 2026, "year-end", File("after-restart.csv"));
+        Assert.Equal(179, await CountAsync("SELECT count(*) FROM actual_rows WHERE upload_id = @id", new { id }));
+    }
+
+    [Fact]
+    public async Task Upload_PostgresRestartedBetweenRequests_TheNextUploadIsStored()
+    {
+        using var client = service.Client(service.FinanceKey);
+        // Several requests at once leave several open connections in the pool, all of which the restart breaks.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.GetAsync("/api/projects?year=2026")));
+        await ActualsFiles.UploadAsync(client, 2026, "mid-year", ActualsFiles.Form(ActualsFiles.Bytes(ActualsFiles.MidYearFile), "before.csv"));
+
+        await service.RestartAsync();
+
+        var id = await ActualsFiles.UploadAsync(client, 2026, "mid-year", ActualsFiles.Form(ActualsFiles.Bytes(ActualsFiles.MidYearFile), "after.csv"));
+        Assert.True(await CountAsync("SELECT count(*) FROM actual_rows WHERE upload_id = @id", new { id }) > 0);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/projects?year=2026")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Upload_PostgresDown_Is503InChineseAndAfterItsStartTheUploadIsStored()
+    {
+        using var client = service.Client(service.FinanceKey);
+        var uploadsBefore = await CountAsync("SELECT count(*) FROM actuals_uploads");
+
+        await service.Cluster.StopServerAsync();
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.PostAsync("/api/actuals?year=2026&period=year-end", File("while-down.csv"));
+        }
+        finally
+        {
+            await service.Cluster.StartAgainAsync();
+        }
+
+        // Authentication reads the key from the database first: it too answers 503, not 500 or 401.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.StartsWith("数据库连接中断", (string?)(await Json.ReadAsync(response))["detail"]);
+        Assert.Equal(uploadsBefore, await CountAsync("SELECT count(*) FROM actuals_uploads"));
+        var id = await ActualsFiles.UploadAsync(client, 2026, "year-end", File("after-start.csv"));
+        Assert.Equal(179, await CountAsync("SELECT count(*) FROM actual_rows WHERE upload_id = @id", new { id }));
+    }
+
+    /// <summary>Waits (bounded) until a session waits for the advisory lock: the upload is inside its transaction.</summary>
+    private async Task WaitForLockWaiterAsync()
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if (await CountAsync("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") > 0)
+                return;
+            await Task.Delay(100);
+        }
+        Assert.Fail("the upload never reached its transaction");
+    }
+}
