@@ -6,7 +6,7 @@ using BudgetEvaluation.Tests.Infrastructure;
 namespace BudgetEvaluation.Tests;
 
 /// <summary>
-/// The seed as 2026 with “通创荟”和科技招商经费专项 under 南通市财政局 and the other eleven under 南通市科学技术局 (two
+/// The seed as 2028 (one file uploaded twice); as 2026 with “通创荟”和科技招商经费专项 under 南通市财政局 and the other eleven under 南通市科学技术局 (two
 /// departments uploading for their own projects at once); and the seed as 2027, all 南通市科学技术局's.
 /// </summary>
 public sealed class ConcurrentUploadFixture : ServiceFixture
@@ -16,6 +16,7 @@ public sealed class ConcurrentUploadFixture : ServiceFixture
         using var client = Client(FinanceKey);
         (await client.PostAsync("/api/targets", Seed.Form(ActualsFixture.SplitSeed(2026)))).EnsureSuccessStatusCode();
         (await client.PostAsync("/api/targets", Seed.Form(Seed.Text(2027)))).EnsureSuccessStatusCode();
+        (await client.PostAsync("/api/targets", Seed.Form(Seed.Text(2028)))).EnsureSuccessStatusCode();
     }
 }
 
@@ -103,6 +104,26 @@ public class ConcurrentUploadTests(ConcurrentUploadFixture service) : IClassFixt
         var history = (await Json.ReadAsync(await client.GetAsync("/api/actuals?year=2027&period=year-end")))["uploads"]!.AsArray()
             .Select(u => (long)u!["id"]!).ToList();
         Assert.Equal(results.Select(r => r.Result.Id).OrderDescending(), history);
+    }
+
+    [Fact]
+    public async Task Upload_SameFileTwice_KeepsBothInTheHistoryAndTheCurrentValuesDoNotChange()
+    {
+        using var client = service.Client(service.DepartmentKey);
+        var bytes = ActualsFiles.Bytes(ActualsFiles.YearEndFile);
+        var first = await ActualsFiles.UploadAsync(client, 2028, "year-end", ActualsFiles.Form(bytes, ActualsFiles.YearEndFile));
+        var before = await Json.ReadAsync(await client.GetAsync("/api/actuals?year=2028&period=year-end"));
+
+        var second = await ActualsFiles.UploadAsync(client, 2028, "year-end", ActualsFiles.Form(bytes, ActualsFiles.YearEndFile));
+
+        var after = await Json.ReadAsync(await client.GetAsync("/api/actuals?year=2028&period=year-end"));
+        Assert.True(second > first);
+        Assert.Equal([second, first], after["uploads"]!.AsArray().Select(u => (long)u!["id"]!));
+        // Same rows, same values: only the upload they come from is the newer one.
+        string Values(JsonNode view) => string.Join("\n", view["projects"]!.AsArray().SelectMany(p => p!["values"]!.AsArray().Select(v => v!.ToJsonString())));
+        Assert.Equal(Values(before), Values(after));
+        Assert.Equal(179, after["projects"]!.AsArray().Sum(p => p!["values"]!.AsArray().Count));
+        Assert.All(after["projects"]!.AsArray(), p => Assert.Equal(second, (long)p!["uploadId"]!));
     }
 
     /// <summary>Upload ids (which decide the current upload) and upload times run in the same order.</summary>

@@ -94,12 +94,15 @@ public class PostgresRestartTests(RestartFixture service) : IClassFixture<Restar
         using var client = service.Client(service.FinanceKey);
         // Several requests at once leave several open connections in the pool, all of which the restart breaks.
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.GetAsync("/api/projects?year=2026")));
-        await ActualsFiles.UploadAsync(client, 2026, "mid-year", ActualsFiles.Form(ActualsFiles.Bytes(ActualsFiles.MidYearFile), "before.csv"));
+        var before = await ActualsFiles.UploadAsync(client, 2026, "mid-year", ActualsFiles.Form(ActualsFiles.Bytes(ActualsFiles.MidYearFile), "before.csv"));
+        var rows = await CountAsync("SELECT count(*) FROM actual_rows WHERE upload_id = @before", new { before });
 
         await service.RestartAsync();
 
         var id = await ActualsFiles.UploadAsync(client, 2026, "mid-year", ActualsFiles.Form(ActualsFiles.Bytes(ActualsFiles.MidYearFile), "after.csv"));
-        Assert.True(await CountAsync("SELECT count(*) FROM actual_rows WHERE upload_id = @id", new { id }) > 0);
+        Assert.Equal(rows, await CountAsync("SELECT count(*) FROM actual_rows WHERE upload_id = @id", new { id }));
+        // What was committed before the restart is still there, whole.
+        Assert.Equal(rows, await CountAsync("SELECT count(*) FROM actual_rows WHERE upload_id = @before", new { before }));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/projects?year=2026")).StatusCode);
     }
 
