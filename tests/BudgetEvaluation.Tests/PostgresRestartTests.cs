@@ -131,15 +131,48 @@ public class PostgresRestartTests(RestartFixture service) : IClassFixture<Restar
         Assert.Equal(179, await CountAsync("SELECT count(*) FROM actual_rows WHERE upload_id = @id", new { id }));
     }
 
-    /// <summary>Waits (bounded) until a session waits for the advisory lock: the upload is inside its transaction.</summary>
-    private async Task WaitForLockWaiterAsync()
+    [Fact]
+    public async Task ImportTargets_PostgresRestartedWhileItsTransactionIsOpen_IsRefusedWith503AndNoProjectGetsAVersion()
+    {
+        using var client = service.Client(service.FinanceKey);
+        // The first table (“通创荟”) and the last (产学研合作交流专项) get new targets: the import versions the first, then
+        // waits for the last project's row, which the test holds; the restart catches it there.
+        var changed = Seed.Text(2026)
+            .Replace("招引科创项目数\t≥900个\t≥1800个", "招引科创项目数\t≥900个\t≥1900个", StringComparison.Ordinal)
+            .Replace("全市实施产学研合作项目数\t≥800项\t≥1600项", "全市实施产学研合作项目数\t≥800项\t≥1700项", StringComparison.Ordinal);
+        Assert.NotEqual(Seed.Text(2026), changed);
+        var versionsBefore = await CountAsync("SELECT count(*) FROM rule_sets");
+        await using (var holder = new NpgsqlConnection(service.ConnectionString + ";Pooling=false"))
+        {
+            await holder.OpenAsync();
+            await using var transaction = await holder.BeginTransactionAsync();
+            await using (var rowLock = new NpgsqlCommand("SELECT id FROM projects WHERE year = 2026 AND name = '产学研合作交流专项' FOR UPDATE", holder, transaction))
+                Assert.NotNull(await rowLock.ExecuteScalarAsync());
+            var import = client.PostAsync("/api/targets", Seed.Form(changed));
+            await WaitForLockWaiterAsync("transactionid");
+
+            await service.RestartAsync();
+
+            var response = await import;
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.StartsWith("数据库连接中断", (string?)(await Json.ReadAsync(response))["detail"]);
+        }
+
+        Assert.Equal(versionsBefore, await CountAsync("SELECT count(*) FROM rule_sets"));
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM audit_log WHERE action = 'targets.import' AND outcome = 'succeeded' AND details::text LIKE '%versioned%'"));
+        var again = await Json.ReadAsync(await client.PostAsync("/api/targets", Seed.Form(changed)));
+        Assert.Equal(2, (int)again["versioned"]!);
+    }
+
+    /// <summary>Waits (bounded) until a session waits for a lock of that type: the request is inside its transaction.</summary>
+    private async Task WaitForLockWaiterAsync(string lockType = "advisory")
     {
         for (var i = 0; i < 300; i++)
         {
-            if (await CountAsync("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") > 0)
+            if (await CountAsync("SELECT count(*) FROM pg_locks WHERE locktype = @lockType AND NOT granted", new { lockType }) > 0)
                 return;
             await Task.Delay(100);
         }
-        Assert.Fail("the upload never reached its transaction");
+        Assert.Fail("the request never reached its transaction");
     }
 }
