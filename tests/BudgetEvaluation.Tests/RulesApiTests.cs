@@ -261,6 +261,31 @@ public class RulesApiTests(RulesFixture service) : IClassFixture<RulesFixture>
         Assert.Equal("规则文件含有 NUL 字符，文件可能已损坏", (string?)Assert.Single((await Json.ReadAsync(response))["errors"]!.AsArray())!["message"]);
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public async Task Upload_OverTheSizeLimitAsFormOrChunked_Is413InChinese(bool form, bool chunked)
+    {
+        using var client = service.Client(service.FinanceKey);
+        var bytes = new ByteArrayContent(Encoding.UTF8.GetBytes(new string(' ', (int)ServiceFixture.MaxRequestBytes + 1)));
+        bytes.Headers.ContentType = new("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/rules?fileName=big.json")
+        {
+            Content = form ? new MultipartFormDataContent { { bytes, "file", "big.json" } } : bytes,
+        };
+        // Without a length the server finds out only while reading.
+        request.Headers.TransferEncodingChunked = chunked;
+        var before = await RuleSetsAsync();
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal($"请求体超过上限 {ServiceFixture.MaxRequestBytes} 字节", (string?)(await Json.ReadAsync(response))["detail"]);
+        Assert.Equal(before, await RuleSetsAsync());
+    }
+
     [Fact]
     public async Task Upload_OverTheSizeLimit_Is413AndStoresNothing()
     {
