@@ -10,8 +10,8 @@ namespace BudgetEvaluation.Data;
 public static class DatabaseFaults
 {
     /// <summary>
-    /// The connection failed or the server ended the session (shutdown, restart, crash): Npgsql's own errors, and
-    /// server errors of class 08 (connection exception) and 57P (operator intervention).
+    /// The connection failed or the server ended the session (shutdown, restart, crash): Npgsql's transient errors
+    /// (I/O, sockets, timeouts), and server errors of class 08 (connection exception) and 57P (operator intervention).
     /// </summary>
     public static bool IsConnectionLost(Exception? exception)
     {
@@ -19,8 +19,9 @@ public static class DatabaseFaults
         {
             if (e is PostgresException postgres)
                 return postgres.SqlState.StartsWith("08", StringComparison.Ordinal) || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal);
-            if (e is NpgsqlException)
-                return true;
+            // Npgsql's own errors: transient ones are I/O, sockets and timeouts; others are programming errors.
+            if (e is NpgsqlException npgsql)
+                return npgsql.IsTransient;
         }
         return false;
     }
