@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using RulesEngine.ExpressionBuilders;
 using RulesEngine.Models;
 
@@ -219,13 +220,57 @@ public static class RuleSafety
         // ArgumentException, …); every one of them means the expression is refused.
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            result = new Parsed(null, $"无法解析：{ex.Message}");
+            result = new Parsed(null, Unparseable(text, ex.Message));
         }
         if (Cache.Count >= CacheLimit)
             Cache.Clear();
         Cache[key] = result;
         return result;
     }
+
+    /// <summary>
+    /// Why an expression did not parse. The expression language does not know <c>System.IO.File</c>, <c>Process</c>,
+    /// <c>Environment</c>, <c>Activator</c>, <c>Assembly</c> or <c>Type</c>, so those arrive here as unknown names:
+    /// they are named as refused, with what they would reach, rather than left as the parser's English message.
+    /// </summary>
+    private static string Unparseable(string text, string parserMessage)
+    {
+        var match = UnknownName.Match(parserMessage);
+        if (!match.Success)
+            return $"无法解析：{parserMessage}";
+        var member = match.Groups["owner"].Success
+            ? match.Groups["owner"].Value + "." + match.Groups["name"].Value
+            : Chain(text, match.Groups["name"].Value);
+        var segments = member.Split('.');
+        var reason = RefusedNames.FirstOrDefault(r => segments.Any(r.Names.Contains)).Reason
+            ?? (segments[0] == "System" ? "不允许访问 .NET 系统类型" : null);
+        return reason is null
+            ? $"无法解析：规则中没有“{member}”，只能使用 actual、actuals、context、局部参数、常量和 {AllowedList}（{parserMessage}）"
+            : $"不安全：不允许使用 {member}：{reason}（{parserMessage}）";
+    }
+
+    /// <summary>The parser's messages for a name it does not know or will not give access to.</summary>
+    private static readonly Regex UnknownName = new(
+        @"^(Unknown identifier '(?<name>[^']+)'|Type '(?<name>[^']+)' not found|Method '(?<name>[^']+)' on type '(?<owner>[^']+)' is not accessible)",
+        RegexOptions.CultureInvariant);
+
+    /// <summary>The dotted name starting at <paramref name="name"/> in the text (<c>System.IO.File.Exists</c> for <c>System</c>).</summary>
+    private static string Chain(string text, string name)
+    {
+        var match = Regex.Match(text, @"(?<![\w.])" + Regex.Escape(name) + @"(\s*\.\s*[A-Za-z_]\w*)*", RegexOptions.CultureInvariant);
+        return match.Success ? Regex.Replace(match.Value, @"\s+", "") : name;
+    }
+
+    /// <summary>Names the expression language does not know but a hostile rule would try, by what they reach.</summary>
+    private static readonly (HashSet<string> Names, string Reason)[] RefusedNames =
+    [
+        (["IO", "File", "Directory", "Path", "FileInfo", "DirectoryInfo", "Stream", "StreamReader", "StreamWriter"], "不允许读写文件或目录"),
+        (["Process", "Diagnostics", "Environment", "AppDomain", "Activator", "Assembly", "AssemblyLoadContext", "Marshal", "GC", "Thread", "Task"],
+            "不允许访问进程、环境、程序集加载或动态创建对象"),
+        (["Type", "GetType", "Reflection", "GetMethods", "GetMethod", "GetProperty", "GetField", "Invoke", "DynamicInvoke", "MethodInfo", "Delegate"],
+            "反射（读取类型、程序集或方法信息）不允许在规则中使用"),
+        (["Net", "Http", "HttpClient", "WebClient", "Socket", "Dns"], "不允许访问网络"),
+    ];
 
     /// <summary>The deepest nesting of (), [] and {} outside string literals.</summary>
     private static int BracketNesting(string text)

@@ -76,6 +76,8 @@ public static class RulesFile
     public static Workflow[] Workflows(string json)
     {
         using var doc = JsonDocument.Parse(json);
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            throw new FormatException("规则文件应为 JSON 对象（含 project 与 workflows）");
         if (!doc.RootElement.TryGetProperty("workflows", out var workflows))
             throw new FormatException("规则文件缺少 workflows 数组");
         return LeanWorkflows.Share(workflows.Deserialize<Workflow[]>(LeanWorkflows.Options) ?? []);

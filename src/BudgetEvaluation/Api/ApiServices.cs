@@ -13,6 +13,7 @@ public static class ApiServices
     public static IServiceCollection AddApi(this IServiceCollection services)
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Localize);
+        services.AddExceptionHandler<DatabaseFaultHandler>();
         // Chinese stays readable in responses; characters that matter in HTML are still escaped.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
         services.AddAuthentication(ApiKeyDefaults.Scheme)
@@ -53,6 +54,7 @@ public static class ApiServices
         app.MapScalarApiReference(o => o.WithTitle("BudgetEvaluation API")).AllowAnonymous();
         app.MapHealthApi();
         app.MapTargetsApi();
+        app.MapRulesApi();
         app.MapProjectsApi();
         app.MapTemplatesApi();
         app.MapActualsApi();

@@ -74,14 +74,42 @@ public static class Problems
                 413 => $"请求体超过上限 {context.HttpContext.RequestServices.GetRequiredService<IOptions<ServiceOptions>>().Value.MaxRequestBytes} 字节",
                 415 => "不支持请求的内容类型",
                 500 => "服务器内部错误，请稍后重试；如果问题持续，请联系管理员",
+                503 when IsDatabaseUnavailable(context.Exception) => DatabaseUnavailable,
                 _ => problem.Title,
             };
         }
     }
 
-    /// <summary>Status for an unhandled exception: a request the server refused to read keeps its own (413 for a body too large).</summary>
-    public static int StatusFor(Exception exception) =>
-        exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
+    /// <summary>
+    /// Status for an unhandled exception: a request the server refused to read keeps its own (413 for a body too
+    /// large); the database gone (restarted, unreachable) is 503, since the request may simply be tried again.
+    /// </summary>
+    public static int StatusFor(Exception exception) => exception switch
+    {
+        BadHttpRequestException bad => bad.StatusCode,
+        _ when IsDatabaseUnavailable(exception) => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    public static bool IsDatabaseUnavailable(Exception? exception) => DatabaseFaults.IsConnectionLost(exception);
+
+    /// <summary>What a request cut off by the database is told: each change is one transaction, so nothing of it is half stored.</summary>
+    public const string DatabaseUnavailable =
+        "数据库连接中断（数据库可能正在重启），请求未能完成，请稍后重试。每次导入或上传都在一个事务中保存：要么完整保存，要么什么也没有保存；如不确定，可查看上传历史。";
 
     private static bool IsChinese(char c) => c is >= '\u4e00' and <= '\u9fff';
+}
+
+/// <summary>
+/// Empties the connection pool when a request failed on a lost database connection, so the requests after it get fresh
+/// connections; the problem details are then written as for any exception (503, see <see cref="Problems.StatusFor"/>).
+/// </summary>
+public sealed class DatabaseFaultHandler(Npgsql.NpgsqlDataSource dataSource) : IExceptionHandler
+{
+    public ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (DatabaseFaults.IsConnectionLost(exception))
+            dataSource.Clear();
+        return ValueTask.FromResult(false);
+    }
 }

@@ -56,10 +56,15 @@ public sealed class ActualsStore(NpgsqlDataSource dataSource)
         var period = upload.Period.Code();
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO fiscal_years (year) VALUES (@Year) ON CONFLICT DO NOTHING", new { upload.Year }, transaction, cancellationToken: cancellationToken));
+        // Uploads of one year and period take turns until commit, so their ids (which decide the current upload),
+        // their times and their commits come in the same order: the upload answered last is the current one.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "SELECT pg_advisory_xact_lock(hashtext('actuals_uploads'), hashtext(CAST(@Year AS text) || '/' || @period))",
+            new { upload.Year, period }, transaction, cancellationToken: cancellationToken));
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             """
-            INSERT INTO actuals_uploads (year, period, source, file_name, content_type, content, sha256, uploaded_by)
-            VALUES (@Year, @period, @Source, @FileName, @ContentType, @Content, @sha256, @uploadedBy)
+            INSERT INTO actuals_uploads (year, period, source, file_name, content_type, content, sha256, uploaded_by, uploaded_at)
+            VALUES (@Year, @period, @Source, @FileName, @ContentType, @Content, @sha256, @uploadedBy, clock_timestamp())
             RETURNING id
             """,
             new { upload.Year, period, upload.Source, upload.FileName, upload.ContentType, upload.Content, sha256 = Sha256(upload.Content), uploadedBy = actor.Id },

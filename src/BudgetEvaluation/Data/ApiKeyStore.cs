@@ -72,20 +72,17 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The active key with this value, or null.</summary>
-    public async Task<ApiKey?> FindActiveAsync(string key, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<ApiKey>(new CommandDefinition(
-            SelectKeys + " WHERE k.key_sha256 = @hash AND k.revoked_at IS NULL", new { hash = Hash(key) }, cancellationToken: cancellationToken));
-    }
+    /// <remarks>Every request runs this first, so it also finds a pool broken by a database restart (see <see cref="DatabaseFaults"/>).</remarks>
+    public Task<ApiKey?> FindActiveAsync(string key, CancellationToken cancellationToken = default) =>
+        DatabaseFaults.ReadAsync(dataSource, connection => connection.QuerySingleOrDefaultAsync<ApiKey>(new CommandDefinition(
+            SelectKeys + " WHERE k.key_sha256 = @hash AND k.revoked_at IS NULL", new { hash = Hash(key) }, cancellationToken: cancellationToken)),
+            cancellationToken);
 
     /// <summary>Whether the key with this id exists and is not revoked (a web session holds the id, not the key).</summary>
-    public async Task<bool> IsActiveAsync(long id, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM api_keys WHERE id = @id AND revoked_at IS NULL)", new { id }, cancellationToken: cancellationToken));
-    }
+    public Task<bool> IsActiveAsync(long id, CancellationToken cancellationToken = default) =>
+        DatabaseFaults.ReadAsync(dataSource, connection => connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM api_keys WHERE id = @id AND revoked_at IS NULL)", new { id }, cancellationToken: cancellationToken)),
+            cancellationToken);
 
     public async Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken = default)
     {

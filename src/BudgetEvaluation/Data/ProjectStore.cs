@@ -39,7 +39,7 @@ public sealed class ProjectStore(NpgsqlDataSource dataSource)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var saved = new List<SavedProject>(tables.Count);
         foreach (var table in tables)
-            saved.Add(await SaveAsync(connection, transaction, table, sourceFile, actor, cancellationToken));
+            saved.Add(await SaveAsync(connection, transaction, table, RulesFile.Serialize(table), sourceFile, actor, cancellationToken));
         await AuditLog.WriteAsync(connection, transaction, actor, "targets.import", AuditOutcome.Succeeded, sourceFile,
             new
             {
@@ -51,7 +51,24 @@ public sealed class ProjectStore(NpgsqlDataSource dataSource)
         return saved;
     }
 
-    private static async Task<SavedProject> SaveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TargetTable table, string sourceFile, Actor actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves one rules file as it was uploaded — its text kept byte for byte — in one transaction with its audit
+    /// entry, versioned like an import: a new project gets version 1, changed text the next version, the same text none.
+    /// The caller checks the file first (<c>RulesUpload.Check</c>): nothing unchecked may reach this method.
+    /// </summary>
+    public async Task<SavedProject> SaveRulesFileAsync(TargetTable table, string rulesText, string sourceFile, Actor actor, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var saved = await SaveAsync(connection, transaction, table, rulesText, sourceFile, actor, cancellationToken);
+        await AuditLog.WriteAsync(connection, transaction, actor, "rules.upload", AuditOutcome.Succeeded, sourceFile,
+            new { file = sourceFile, project = new { saved.Id, saved.Year, saved.Department, saved.Name, saved.Version, saved.Change } },
+            cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return saved;
+    }
+
+    private static async Task<SavedProject> SaveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TargetTable table, string text, string sourceFile, Actor actor, CancellationToken cancellationToken)
     {
         var project = table.Project;
         await connection.ExecuteAsync(new CommandDefinition(
@@ -73,7 +90,6 @@ public sealed class ProjectStore(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(
             "SELECT id FROM projects WHERE id = @projectId FOR UPDATE", new { projectId }, transaction, cancellationToken: cancellationToken));
 
-        var text = RulesFile.Serialize(table);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
         var current = await connection.QuerySingleOrDefaultAsync<(long Id, int Version, string Sha256)>(new CommandDefinition(
             "SELECT id, version, sha256 FROM rule_sets WHERE project_id = @projectId ORDER BY version DESC LIMIT 1",

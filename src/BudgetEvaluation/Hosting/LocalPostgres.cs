@@ -114,6 +114,18 @@ public sealed partial class LocalPostgres : IAsyncDisposable, IDisposable
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Stops the server but keeps the cluster (fast shutdown: sessions end, open transactions roll back), as an
+    /// operator's restart or a crash would; <see cref="StartAgainAsync"/> brings it back. For fault tests.
+    /// </summary>
+    public Task StopServerAsync(CancellationToken cancellationToken = default) =>
+        RunAsync(_bin, "pg_ctl", _runAs, Folder, ["stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "60"], cancellationToken);
+
+    /// <summary>Starts the stopped server again on its port, so connection strings handed out stay valid.</summary>
+    public Task StartAgainAsync(CancellationToken cancellationToken = default) =>
+        RunAsync(_bin, "pg_ctl", _runAs, Folder,
+            ["start", "-D", DataDirectory, "-l", LogFile, "-w", "-t", "60", "-o", $"-p {Port.ToString(CultureInfo.InvariantCulture)}"], cancellationToken);
+
     /// <summary>Stops the server and deletes the cluster's folder.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -30,6 +30,7 @@ public static class ServiceHost
 
         builder.Services.AddData(builder.Configuration);
         builder.Services.AddSingleton<TargetImport>();
+        builder.Services.AddSingleton<RulesUpload>();
         builder.Services.AddSingleton<StoredProjects>();
         builder.Services.AddSingleton<ActualsUpload>();
         builder.Services.AddSingleton<SchemeCatalog>();

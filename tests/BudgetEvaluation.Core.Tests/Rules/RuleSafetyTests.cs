@@ -77,24 +77,34 @@ public sealed class RuleSafetyTests
     }
 
     [Theory]
-    // The expression language itself does not know these names; the check refuses what does not parse.
-    [InlineData("Assembly.Location != \"\"", "Unknown identifier 'Assembly'")]
-    [InlineData("System.IO.File.Exists(\"/etc/passwd\")", "Unknown identifier 'System'")]
-    [InlineData("File.ReadAllText(\"/etc/passwd\") == \"\"", "Unknown identifier 'File'")]
-    [InlineData("Process.Start(\"sh\") != null", "Unknown identifier 'Process'")]
-    [InlineData("Environment.GetEnvironmentVariable(\"PATH\") != null", "Unknown identifier 'Environment'")]
-    [InlineData("Activator.CreateInstance(null) != null", "Unknown identifier 'Activator'")]
-    [InlineData("Assembly.Load(\"System.IO\") != null", "Unknown identifier 'Assembly'")]
-    [InlineData("Type.GetType(\"System.IO.File\") != null", "Unknown identifier 'Type'")]
-    [InlineData("\"\".GetType().GetMethods().Length > 0", "Method 'GetMethods' on type 'Type' is not accessible")]
-    [InlineData("new HttpClient() != null", "Type 'HttpClient' not found")]
-    public void Check_NameTheParserDoesNotKnow_IsRefusedAsUnparseable(string expression, string parserMessage)
+    // The expression language itself does not know these names; the check names each as refused, with what it would reach.
+    [InlineData("Assembly.Location != \"\"", "Assembly.Location", "不允许访问进程、环境、程序集加载或动态创建对象", "Unknown identifier 'Assembly'")]
+    [InlineData("System.IO.File.Exists(\"/etc/passwd\")", "System.IO.File.Exists", "不允许读写文件或目录", "Unknown identifier 'System'")]
+    [InlineData("File.ReadAllText(\"/etc/passwd\") == \"\"", "File.ReadAllText", "不允许读写文件或目录", "Unknown identifier 'File'")]
+    [InlineData("Process.Start(\"sh\") != null", "Process.Start", "不允许访问进程、环境、程序集加载或动态创建对象", "Unknown identifier 'Process'")]
+    [InlineData("System.Diagnostics.Process.GetCurrentProcess().Id > 0", "System.Diagnostics.Process.GetCurrentProcess", "不允许访问进程、环境、程序集加载或动态创建对象", "Unknown identifier 'System'")]
+    [InlineData("Environment.GetEnvironmentVariable(\"PATH\") != null", "Environment.GetEnvironmentVariable", "不允许访问进程、环境、程序集加载或动态创建对象", "Unknown identifier 'Environment'")]
+    [InlineData("Activator.CreateInstance(null) != null", "Activator.CreateInstance", "不允许访问进程、环境、程序集加载或动态创建对象", "Unknown identifier 'Activator'")]
+    [InlineData("Assembly.Load(\"System.IO\") != null", "Assembly.Load", "不允许访问进程、环境、程序集加载或动态创建对象", "Unknown identifier 'Assembly'")]
+    [InlineData("Type.GetType(\"System.IO.File\") != null", "Type.GetType", "反射（读取类型、程序集或方法信息）不允许在规则中使用", "Unknown identifier 'Type'")]
+    [InlineData("\"\".GetType().GetMethods().Length > 0", "Type.GetMethods", "反射（读取类型、程序集或方法信息）不允许在规则中使用", "Method 'GetMethods' on type 'Type' is not accessible")]
+    [InlineData("actual.GetType().GetMethod(\"ToString\").Invoke(actual, null) != null", "Type.GetMethod", "反射（读取类型、程序集或方法信息）不允许在规则中使用", "Method 'GetMethod' on type 'Type' is not accessible")]
+    [InlineData("new HttpClient() != null", "HttpClient", "不允许访问网络", "Type 'HttpClient' not found")]
+    public void Check_NameTheParserDoesNotKnow_IsRefusedNamingTheMemberAndWhatItWouldReach(string expression, string member, string reason, string parserMessage)
     {
         var failure = Assert.Single(RuleSafety.Check(WithExpression(expression), FileName));
 
         Assert.Equal((YearEnd, Rule), (failure.Workflow, failure.Rule));
-        Assert.StartsWith($"规则表达式“{expression}”无法解析：", failure.Message);
+        Assert.StartsWith($"规则表达式“{expression}”不安全：不允许使用 {member}：{reason}（", failure.Message);
         Assert.Contains(parserMessage, failure.Message);
+    }
+
+    [Fact]
+    public void Check_MisspelledName_IsUnparseableListingWhatMayBeUsed()
+    {
+        var failure = Assert.Single(RuleSafety.Check(WithExpression("actul.Value > target"), FileName));
+
+        Assert.StartsWith("规则表达式“actul.Value > target”无法解析：规则中没有“actul.Value”，只能使用 actual、actuals、context、局部参数、常量和 Math.Min、Math.Max、Math.Abs、Math.Round、Math.Floor、Math.Ceiling（Unknown identifier 'actul'", failure.Message);
     }
 
     [Theory]

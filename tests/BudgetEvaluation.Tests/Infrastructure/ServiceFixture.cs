@@ -31,12 +31,20 @@ public class ServiceFixture : IAsyncLifetime
     /// <summary>Settings a derived fixture adds or overrides.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
 
+    /// <summary>The empty database the service runs on: by default one in the test run's shared cluster.</summary>
+    protected virtual Task<string> CreateDatabaseAsync() => PostgresServer.CreateDatabaseAsync();
+
+    /// <summary>Log providers a derived fixture adds (the host logs nowhere otherwise).</summary>
+    protected virtual void ConfigureLogging(ILoggingBuilder logging)
+    {
+    }
+
     /// <summary>Data a derived fixture loads once the service runs.</summary>
     protected virtual Task LoadAsync() => Task.CompletedTask;
 
     public async Task InitializeAsync()
     {
-        ConnectionString = await PostgresServer.CreateDatabaseAsync();
+        ConnectionString = await CreateDatabaseAsync();
         var builder = ServiceHost.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -50,6 +58,7 @@ public class ServiceFixture : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(Settings());
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        ConfigureLogging(builder.Logging);
         App = ServiceHost.Build(builder);
         await App.StartAsync();
         BaseAddress = new Uri(App.Urls.Single());
@@ -72,7 +81,7 @@ public class ServiceFixture : IAsyncLifetime
         return client;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await App.StopAsync();
         await App.DisposeAsync();
