@@ -147,7 +147,7 @@ public sealed class RunDepartmentStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<RunDepartment>(new CommandDefinition(
-            SelectFrom("run_departments") + " WHERE x.run_id = @runId AND (CAST(@departmentId AS bigint) IS NULL OR x.department_id = @departmentId) ORDER BY d.name",
+            SelectFrom("run_departments") + " WHERE x.run_id = @runId AND (CAST(@departmentId AS bigint) IS NULL OR x.department_id = @departmentId) ORDER BY d.name COLLATE \"C\"",
             new { runId, departmentId }, cancellationToken: cancellationToken));
         return rows.AsList();
     }

@@ -44,7 +44,7 @@ public sealed class ProjectScoring(ProjectStore projects, ActualsStore actuals)
             {
                 loaded.Add(new LoadedProject(rules, RulesProject.Parse(rules.RulesText, source)));
             }
-            catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException or ArgumentException or KeyNotFoundException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 errors.Add(new ProjectError(rules.ProjectId, source, $"无法读取{source}：{ex.Message}"));
             }

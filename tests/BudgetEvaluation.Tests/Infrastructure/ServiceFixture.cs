@@ -31,6 +31,11 @@ public class ServiceFixture : IAsyncLifetime
     /// <summary>Settings a derived fixture adds or overrides.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
 
+    /// <summary>Services a derived fixture adds or replaces (a clock, a pull source) before the host is built.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>Data a derived fixture loads once the service runs.</summary>
     protected virtual Task LoadAsync() => Task.CompletedTask;
 
@@ -50,6 +55,7 @@ public class ServiceFixture : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(Settings());
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        ConfigureServices(builder.Services);
         App = ServiceHost.Build(builder);
         await App.StartAsync();
         BaseAddress = new Uri(App.Urls.Single());
@@ -72,7 +78,7 @@ public class ServiceFixture : IAsyncLifetime
         return client;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await App.StopAsync();
         await App.DisposeAsync();
