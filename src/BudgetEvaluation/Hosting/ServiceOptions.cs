@@ -54,6 +54,9 @@ public sealed class JobOptions
     /// <summary>How often delayed and recurring jobs are checked.</summary>
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>After this long a job fetched by a worker that died (no heartbeat) is given to another worker.</summary>
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>A department's projects are scored and stored in chunks of this many (one transaction each).</summary>
     public int ChunkSize { get; set; } = 50;
 

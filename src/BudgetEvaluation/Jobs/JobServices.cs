@@ -30,6 +30,10 @@ public static class JobServices
                 SchemaName = Schema,
                 PrepareSchemaIfNecessary = true,
                 QueuePollInterval = options.QueuePollInterval,
+                // A job whose worker died (the process killed) is fetched again after this; while a worker is alive
+                // it keeps extending the time, so a long job is never taken twice.
+                InvisibilityTimeout = options.InvisibilityTimeout,
+                UseSlidingInvisibilityTimeout = true,
             }));
         services.AddTransient<EvaluationJob>();
         services.AddTransient<DepartmentJob>();

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using BudgetEvaluation.Jobs;
 using BudgetEvaluation.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BudgetEvaluation.Tests.RunJobs;
 
@@ -70,5 +72,23 @@ public partial class RunTests
 
         Assert.Equal(("2052-07-05", 12), ((string?)report["deadline"], (int)report["withMissingActuals"]!));
         Assert.All(Listed(report), l => Assert.True(l.NoActuals));
+    }
+
+    [Fact]
+    public async Task ReminderJob_FiringInJanuaryAfterTheYear_LogsEachDepartmentsMissingActualsWithTheDeadline()
+    {
+        await ImportPartialYearEndAsync();
+        await service.App.Services.GetRequiredService<ScheduleRegistration>().SyncAsync();
+        service.Clock.Now = new DateTimeOffset(2053, 1, 12, 9, 0, 0, Shanghai);
+
+        await FireAsync("reminders-year-end-2052");
+
+        var lines = service.Logs.Lines.Where(l => l.EventId == 1441 && l.Message.StartsWith("Reminder 2052 year-end:", StringComparison.Ordinal)).Select(l => l.Message).ToList();
+        Assert.Equal(
+            [
+                "Reminder 2052 year-end: 南通市科学技术局 has 1 projects with missing actuals (deadline 2053-01-15): “通创荟”和科技招商经费专项: 产出指标/数量指标/招引科创项目数",
+                "Reminder 2052 year-end: 南通市财政局 has 2 projects with missing actuals (deadline 2053-01-15): 科创办推进专项: no actuals; 科研机构建设专项: 产出指标/质量指标/省市项目立项数",
+            ],
+            lines);
     }
 }

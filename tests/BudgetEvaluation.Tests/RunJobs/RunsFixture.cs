@@ -8,6 +8,7 @@ using BudgetEvaluation.Data;
 using BudgetEvaluation.Jobs.Sources;
 using BudgetEvaluation.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace BudgetEvaluation.Tests.RunJobs;
 
@@ -17,6 +18,28 @@ public sealed class TestClock : TimeProvider
     public DateTimeOffset Now { get; set; } = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
 
     public override DateTimeOffset GetUtcNow() => Now.ToUniversalTime();
+}
+
+/// <summary>Every log line of the host, with its event id.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    public ConcurrentQueue<(int EventId, string Message)> Lines { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(CapturedLogs logs) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            logs.Lines.Enqueue((eventId.Id, formatter(state, exception)));
+    }
 }
 
 /// <summary>
@@ -74,6 +97,8 @@ public sealed class RunsFixture : ServiceFixture
 
     public TestSource Source { get; private set; } = null!;
 
+    public CapturedLogs Logs { get; } = new();
+
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [
         new("BudgetEvaluation:Jobs:ChunkSize", "2"),
@@ -87,6 +112,7 @@ public sealed class RunsFixture : ServiceFixture
     protected override void ConfigureServices(IServiceCollection services)
     {
         services.AddSingleton<TimeProvider>(Clock);
+        services.AddSingleton<ILoggerProvider>(Logs);
         services.AddSingleton<IActualsSource>(sp => new TestSource(sp));
     }
 
