@@ -36,7 +36,7 @@ public static class EvaluationsApi
         group.MapPost("", StartAsync)
             .RequireAuthorization(Policies.Finance)
             .WithSummary("发起评分（后台作业）：返回 202 与运行编号，进度见 Location")
-            .WithDescription("对该年度每个项目，用发起时的当前规则与当前实际完成值评分。asOf 为评价时点（默认半年 6 月 30 日、全年 12 月 31 日），scheme 为评分方案名（schemes/<名称>.json，默认 default）。");
+            .WithDescription("每个主管部门一个后台作业：先从已配置的数据来源拉取实际完成值，再用发起时的当前规则与拉取完成时已存储的实际完成值评分；全部完成后生成汇总。asOf 为评价时点（默认半年 6 月 30 日、全年 12 月 31 日），scheme 为评分方案名（schemes/<名称>.json，默认 default）。");
         group.MapGet("{id:long}", StatusAsync)
             .WithSummary("评分运行的状态：queued、running、succeeded 或 failed，项目数与已完成结果数，各主管部门的进度（late：数据来源未按时取得），完成后的汇总");
         group.MapGet("", ResultsAsync)
