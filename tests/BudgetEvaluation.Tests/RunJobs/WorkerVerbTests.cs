@@ -15,6 +15,24 @@ public sealed class WorkerProcessFixture : ServiceFixture
 
     protected override async Task LoadAsync()
     {
+        _worker = WorkerProcess.Start(ConnectionString);
+        using var client = Client(FinanceKey);
+        (await client.PostAsync("/api/targets", Seed.Form(Seed.ThreeDepartments(2026)))).EnsureSuccessStatusCode();
+        await ActualsFiles.UploadAsync(client, 2026, "year-end", ActualsFiles.Form(ActualsFiles.Bytes(ActualsFiles.YearEndFile), ActualsFiles.YearEndFile));
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await WorkerProcess.StopAsync(_worker);
+        await base.DisposeAsync();
+    }
+}
+
+/// <summary><c>budgeteval worker</c> as a process of its own over a test database.</summary>
+public static class WorkerProcess
+{
+    public static Process Start(string connectionString, params (string Name, string Value)[] settings)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -24,29 +42,31 @@ public sealed class WorkerProcessFixture : ServiceFixture
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "budgeteval.dll"));
         start.ArgumentList.Add("worker");
-        start.Environment["ConnectionStrings__BudgetEvaluation"] = ConnectionString;
+        start.Environment["ConnectionStrings__BudgetEvaluation"] = connectionString;
         start.Environment["BudgetEvaluation__Jobs__QueuePollInterval"] = "00:00:00.200";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in settings)
+            start.Environment[name] = value;
         start.Environment.Remove("BUDGETEVAL_BOOTSTRAP_KEY");
-        _worker = Process.Start(start)!;
-        _worker.OutputDataReceived += (_, _) => { };
-        _worker.ErrorDataReceived += (_, _) => { };
-        _worker.BeginOutputReadLine();
-        _worker.BeginErrorReadLine();
-        using var client = Client(FinanceKey);
-        (await client.PostAsync("/api/targets", Seed.Form(Seed.ThreeDepartments(2026)))).EnsureSuccessStatusCode();
-        await ActualsFiles.UploadAsync(client, 2026, "year-end", ActualsFiles.Form(ActualsFiles.Bytes(ActualsFiles.YearEndFile), ActualsFiles.YearEndFile));
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
-    public override async Task DisposeAsync()
+    /// <summary>Kills the process (as SIGKILL would: no shutdown) and waits for it.</summary>
+    public static async Task StopAsync(Process? process)
     {
-        if (_worker is { HasExited: false })
+        if (process is null)
+            return;
+        if (!process.HasExited)
         {
-            _worker.Kill(entireProcessTree: true);
-            await _worker.WaitForExitAsync();
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
         }
-        _worker?.Dispose();
-        await base.DisposeAsync();
+        process.Dispose();
     }
 }
 
