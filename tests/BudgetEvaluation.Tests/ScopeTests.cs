@@ -52,6 +52,8 @@ public class ScopeTests(ScopeFixture service) : IClassFixture<ScopeFixture>
         Row("POST", "/api/evaluations?year=2026&period=mid-year", unauthorized, accepted, forbidden, forbidden, forbidden);
         Row("GET", "/api/evaluations/{run}", unauthorized, ok, ok, ok, ok);
         Row("GET", "/api/evaluations?year=2026&period=year-end", unauthorized, ok, ok, ok, ok);
+        Row("GET", "/api/reminders?year=2026&period=mid-year", unauthorized, ok, ok, ok, ok);
+        Row("PUT", "/api/years/2026?open=true", unauthorized, ok, forbidden, forbidden, forbidden);
         // A report of nothing is no report: the other department has no project in scope.
         Row("GET", "/api/reports?year=2026&period=year-end&format=json", unauthorized, ok, ok, ok, notFound);
         Row("GET", "/api/reports?year=2026&period=year-end&project={project}", unauthorized, ok, ok, ok, forbidden);
