@@ -13,6 +13,7 @@ var root = new RootCommand("BudgetEvaluation：项目支出绩效目标导入、
     TemplateCommand.Create(),
     ExportFlatCommand.Create(),
     ServeCommand.Create(),
+    WorkerCommand.Create(),
     MigrateCommand.Create(),
     KeysCommand.Create(),
 };

@@ -79,6 +79,8 @@ public class AccessMatrixTests(AccessFixture service) : IClassFixture<AccessFixt
         ["POST /api/actuals"] = [Api("POST", "/api/actuals?year=2026&period=mid-year", 401, 200, 200, 403, 403,
             (_, caller) => ActualsFiles.Form("项目名称,一级指标,三级指标,实际完成值\n“通创荟”和科技招商经费专项,项目资金,执行数,13.5\n", $"access-{caller}.csv"))],
         ["POST /api/evaluations"] = [Api("POST", "/api/evaluations?year=2026&period=mid-year", 401, 202, 403, 403, 403)],
+        // Opening an open year again changes nothing but is still finance's to do.
+        ["PUT /api/years/{year:int}"] = [Api("PUT", "/api/years/2026?open=true", 401, 200, 403, 403, 403)],
 
         // Reads: every role, a department only its own projects (another's: 403 by id, 404 or empty by filter).
         ["GET /api/projects"] = [Api("GET", "/api/projects?year=2026", 401, 200, 200, 200, 200)],
@@ -101,6 +103,7 @@ public class AccessMatrixTests(AccessFixture service) : IClassFixture<AccessFixt
             Api("GET", "/api/evaluations/{run}", 401, 200, 200, 200, 200),
             Api("GET", "/api/evaluations/999999", 401, 404, 404, 404, 404)],
         ["GET /api/evaluations"] = [Api("GET", "/api/evaluations?year=2026&period=year-end", 401, 200, 200, 200, 200)],
+        ["GET /api/reminders"] = [Api("GET", "/api/reminders?year=2026&period=mid-year", 401, 200, 200, 200, 200)],
         ["GET /api/reports"] = [
             Api("GET", "/api/reports?year=2026&period=year-end&format=json", 401, 200, 200, 404, 200),
             Api("GET", "/api/reports?year=2026&period=year-end&project={project}", 401, 200, 200, 403, 200)],

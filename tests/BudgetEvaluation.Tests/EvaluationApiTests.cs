@@ -164,7 +164,7 @@ public class EvaluationApiTests(EvaluationFixture service) : IClassFixture<Evalu
     {
         var before = await ResultRowsAsync(service.YearEndRun);
 
-        await service.App.Services.GetRequiredService<EvaluationJob>().RunAsync(service.YearEndRun, CancellationToken.None);
+        await service.App.Services.GetRequiredService<EvaluationJob>().RunInPlaceAsync(service.YearEndRun, CancellationToken.None);
 
         var after = await ResultRowsAsync(service.YearEndRun);
         Assert.Equal(12, after.Results.Count);
@@ -187,7 +187,7 @@ public class EvaluationApiTests(EvaluationFixture service) : IClassFixture<Evalu
         var better = ActualsFiles.Text(ActualsFiles.YearEndFile).Replace("招引科创项目数,1700个,", "招引科创项目数,1800个,", StringComparison.Ordinal);
         await ActualsFiles.UploadAsync(client, 2027, "year-end", ActualsFiles.Form(better, "better.csv"));
 
-        await service.App.Services.GetRequiredService<EvaluationJob>().RunAsync(first, CancellationToken.None);
+        await service.App.Services.GetRequiredService<EvaluationJob>().RunInPlaceAsync(first, CancellationToken.None);
         var second = await Runs.StartAndWaitAsync(service, client, 2027, "year-end");
 
         Assert.Equal(90.15046296296296, await TotalAsync(client, first), Tolerance);

@@ -59,6 +59,7 @@ public static class ApiServices
         app.MapTemplatesApi();
         app.MapActualsApi();
         app.MapEvaluationsApi();
+        app.MapRemindersApi();
         app.MapReportsApi();
         return app;
     }

@@ -22,6 +22,8 @@ public static class DataServices
         services.AddSingleton<ProjectStore>();
         services.AddSingleton<ActualsStore>();
         services.AddSingleton<EvaluationStore>();
+        services.AddSingleton<RunDepartmentStore>();
+        services.AddSingleton<FiscalYearStore>();
         return services;
     }
 }

@@ -14,9 +14,11 @@ public static class RunStatus
     public const string Failed = "failed";
 }
 
+/// <param name="Trigger">What started the run: <c>api</c>, <c>demo</c>, or the recurring job's id (<c>mid-year-2026</c>).</param>
+/// <param name="Summary">The bureau-wide summary (<see cref="Jobs.RunSummary"/> as JSON) once the run finished.</param>
 public sealed record EvaluationRun(
     long Id, int Year, string Period, DateOnly AsOf, string Scheme, string Status, string RequestedBy, DateTime RequestedAt,
-    DateTime? StartedAt, DateTime? FinishedAt, string? HangfireJobId, string? Error);
+    DateTime? StartedAt, DateTime? FinishedAt, string? HangfireJobId, string? Error, string Trigger = "api", string? Summary = null);
 
 /// <summary>One indicator's line in a result; a result lists them in the table's order.</summary>
 public sealed record IndicatorScoreRecord(
@@ -47,7 +49,11 @@ public sealed record RunCounts(int Projects, int Results, int WithoutActuals, in
 public sealed class EvaluationStore(NpgsqlDataSource dataSource)
 {
     /// <summary>Records a requested run (status queued) and its audit entry; returns its id.</summary>
-    public async Task<long> CreateRunAsync(int year, Period period, DateOnly asOf, string scheme, Actor actor, CancellationToken cancellationToken = default)
+    public async Task<long> CreateRunAsync(int year, Period period, DateOnly asOf, string scheme, Actor actor, CancellationToken cancellationToken = default) =>
+        await CreateRunAsync(year, period, asOf, scheme, actor, "api", cancellationToken);
+
+    /// <summary>Records a requested run with what started it (<paramref name="trigger"/>: api, demo, a recurring job's id).</summary>
+    public async Task<long> CreateRunAsync(int year, Period period, DateOnly asOf, string scheme, Actor actor, string trigger, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -55,13 +61,13 @@ public sealed class EvaluationStore(NpgsqlDataSource dataSource)
             "INSERT INTO fiscal_years (year) VALUES (@year) ON CONFLICT DO NOTHING", new { year }, transaction, cancellationToken: cancellationToken));
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             """
-            INSERT INTO evaluation_runs (year, period, as_of, scheme, requested_by)
-            VALUES (@year, @period, @asOf, @scheme, @requestedBy)
+            INSERT INTO evaluation_runs (year, period, as_of, scheme, requested_by, trigger)
+            VALUES (@year, @period, @asOf, @scheme, @requestedBy, @trigger)
             RETURNING id
             """,
-            new { year, period = period.Code(), asOf, scheme, requestedBy = actor.Id }, transaction, cancellationToken: cancellationToken));
+            new { year, period = period.Code(), asOf, scheme, requestedBy = actor.Id, trigger }, transaction, cancellationToken: cancellationToken));
         await AuditLog.WriteAsync(connection, transaction, actor, "evaluations.start", AuditOutcome.Succeeded, $"evaluation_run:{id}",
-            new { year, period = period.Code(), asOf = asOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), scheme }, cancellationToken);
+            new { year, period = period.Code(), asOf = asOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), scheme, trigger }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return id;
     }
@@ -87,6 +93,14 @@ public sealed class EvaluationStore(NpgsqlDataSource dataSource)
             SelectRuns + " WHERE id = @runId", new { runId }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>The latest run a trigger (a recurring job's id) started, if any.</summary>
+    public async Task<EvaluationRun?> LatestByTriggerAsync(string trigger, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<EvaluationRun>(new CommandDefinition(
+            SelectRuns + " WHERE trigger = @trigger ORDER BY id DESC LIMIT 1", new { trigger }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>The latest run of a year and period that succeeded, if any.</summary>
     public async Task<EvaluationRun?> LatestSucceededRunAsync(int year, Period period, CancellationToken cancellationToken = default)
     {
@@ -96,38 +110,87 @@ public sealed class EvaluationStore(NpgsqlDataSource dataSource)
             new { year, period = period.Code() }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>Writes one project's result in a run (see <see cref="SaveResultsAsync"/>).</summary>
+    public Task SaveResultAsync(long runId, ProjectResult result, CancellationToken cancellationToken = default) =>
+        SaveResultsAsync(runId, null, [result], cancellationToken);
+
     /// <summary>
-    /// Writes one project's result in a run, replacing what an earlier attempt of the same job wrote for that run
-    /// and project (one transaction), so a retried job leaves the same rows and no duplicates.
+    /// Writes a chunk of results of a run in one transaction with three statements (arrays unnested server-side).
+    /// Keyed by run and project: a retried or re-run job updates its earlier rows in place (same ids) and replaces
+    /// their indicator scores, so the run ends with the same rows and no duplicates.
     /// </summary>
-    public async Task SaveResultAsync(long runId, ProjectResult result, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// With <paramref name="departmentId"/> the department's row of the run is locked first, so two jobs of one
+    /// department (a re-run racing a retry) write one after the other instead of colliding on the key.
+    /// </remarks>
+    public async Task SaveResultsAsync(long runId, long? departmentId, IReadOnlyList<ProjectResult> results, CancellationToken cancellationToken = default)
     {
+        if (results.Count == 0)
+            return;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM evaluation_results WHERE run_id = @runId AND project_id = @ProjectId",
-            new { runId, result.ProjectId }, transaction, cancellationToken: cancellationToken));
-        var resultId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+        if (departmentId is not null)
+            await connection.ExecuteAsync(new CommandDefinition(
+                "SELECT 1 FROM run_departments WHERE run_id = @runId AND department_id = @departmentId FOR UPDATE",
+                new { runId, departmentId }, transaction, cancellationToken: cancellationToken));
+        var ids = (await connection.QueryAsync<(long Id, long ProjectId)>(new CommandDefinition(
             """
             INSERT INTO evaluation_results (run_id, project_id, rule_set_id, upload_id, total, grade, warning, result, problems)
-            VALUES (@runId, @ProjectId, @RuleSetId, @UploadId, @Total, @Grade, @Warning, CAST(@ResultJson AS jsonb), CAST(@problems AS jsonb))
-            RETURNING id
+            SELECT @runId, x.project_id, x.rule_set_id, x.upload_id, x.total, x.grade, x.warning, CAST(x.result AS jsonb), CAST(x.problems AS jsonb)
+            FROM unnest(@projects, @ruleSets, @uploads, @totals, @grades, @warnings, @results, @problems)
+                 AS x(project_id, rule_set_id, upload_id, total, grade, warning, result, problems)
+            ON CONFLICT (run_id, project_id) DO UPDATE SET
+                rule_set_id = EXCLUDED.rule_set_id, upload_id = EXCLUDED.upload_id, total = EXCLUDED.total, grade = EXCLUDED.grade,
+                warning = EXCLUDED.warning, result = EXCLUDED.result, problems = EXCLUDED.problems
+            RETURNING id, project_id
             """,
             new
             {
-                runId, result.ProjectId, result.RuleSetId, result.UploadId, result.Total, result.Grade, result.Warning, result.ResultJson,
-                problems = JsonSerializer.Serialize(result.Problems ?? [], ProblemsJson),
+                runId,
+                projects = results.Select(r => r.ProjectId).ToArray(),
+                ruleSets = results.Select(r => r.RuleSetId).ToArray(),
+                uploads = results.Select(r => r.UploadId).ToArray(),
+                totals = results.Select(r => r.Total).ToArray(),
+                grades = results.Select(r => r.Grade).ToArray(),
+                warnings = results.Select(r => r.Warning).ToArray(),
+                results = results.Select(r => r.ResultJson).ToArray(),
+                problems = results.Select(r => JsonSerializer.Serialize(r.Problems ?? [], ProblemsJson)).ToArray(),
             },
-            transaction, cancellationToken: cancellationToken));
+            transaction, cancellationToken: cancellationToken))).ToDictionary(r => r.ProjectId, r => r.Id);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM indicator_scores WHERE result_id = ANY(@resultIds)",
+            new { resultIds = ids.Values.ToArray() }, transaction, cancellationToken: cancellationToken));
+        var scores = results.SelectMany(r => r.Indicators.Select((i, position) => (ResultId: ids[r.ProjectId], Position: position, Score: i))).ToList();
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO indicator_scores (result_id, position, indicator_path, target, actual, points, score, status, warning, explanation)
-            VALUES (@resultId, @position, @IndicatorPath, @Target, @Actual, @Points, @Score, @Status, @Warning, @Explanation)
+            SELECT * FROM unnest(@resultIds, @positions, @paths, @targets, @actuals, @points, @scores, @statuses, @warnings, @explanations)
             """,
-            result.Indicators.Select((i, position) => new { resultId, position, i.IndicatorPath, i.Target, i.Actual, i.Points, i.Score, i.Status, i.Warning, i.Explanation }),
+            new
+            {
+                resultIds = scores.Select(s => s.ResultId).ToArray(),
+                positions = scores.Select(s => s.Position).ToArray(),
+                paths = scores.Select(s => s.Score.IndicatorPath).ToArray(),
+                targets = scores.Select(s => s.Score.Target).ToArray(),
+                actuals = scores.Select(s => s.Score.Actual).ToArray(),
+                points = scores.Select(s => s.Score.Points).ToArray(),
+                scores = scores.Select(s => s.Score.Score).ToArray(),
+                statuses = scores.Select(s => s.Score.Status).ToArray(),
+                warnings = scores.Select(s => s.Score.Warning).ToArray(),
+                explanations = scores.Select(s => s.Score.Explanation).ToArray(),
+            },
             transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>Stores the run's summary and marks it finished: succeeded, or failed with <paramref name="error"/>.</summary>
+    public async Task FinishWithSummaryAsync(long runId, string summary, string? error, CancellationToken cancellationToken = default) =>
+        await ExecuteAsync(
+            """
+            UPDATE evaluation_runs SET summary = CAST(@summary AS jsonb), status = @status, finished_at = now(), error = @error
+            WHERE id = @runId
+            """,
+            new { runId, summary, status = error is null ? RunStatus.Succeeded : RunStatus.Failed, error }, cancellationToken);
 
     /// <summary>The results of a run, optionally one department's, in project order.</summary>
     public async Task<IReadOnlyList<StoredResult>> ResultsAsync(long runId, long? departmentId = null, CancellationToken cancellationToken = default)
@@ -199,7 +262,8 @@ public sealed class EvaluationStore(NpgsqlDataSource dataSource)
     private static readonly JsonSerializerOptions ProblemsJson = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     private const string SelectRuns = """
-        SELECT id, year, period, as_of, scheme, status, requested_by, requested_at, started_at, finished_at, hangfire_job_id, error
+        SELECT id, year, period, as_of, scheme, status, requested_by, requested_at, started_at, finished_at, hangfire_job_id, error,
+               trigger, summary::text AS summary
         FROM evaluation_runs
         """;
 

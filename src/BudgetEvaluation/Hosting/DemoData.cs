@@ -86,8 +86,8 @@ public sealed partial class DemoData(
                 throw new InvalidOperationException($"演示数据“{path}”无法导入：\n{string.Join("\n", rejected.Errors)}");
             if (outcome is not UploadOutcome.Accepted)
                 continue;
-            var runId = await runs.CreateRunAsync(year, period, Evaluator.DefaultAsOf(year, period), SchemeCatalog.DefaultName, Actor.System, cancellationToken);
-            await evaluation.RunAsync(runId, cancellationToken);
+            var runId = await runs.CreateRunAsync(year, period, Evaluator.DefaultAsOf(year, period), SchemeCatalog.DefaultName, Actor.System, "demo", cancellationToken);
+            await evaluation.RunInPlaceAsync(runId, cancellationToken);
             Log.ActualsLoaded(logger, year, period.Code(), runId);
         }
     }

@@ -28,18 +28,8 @@ public static class ServiceHost
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBytes);
         builder.Services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = options.MaxRequestBytes);
 
-        builder.Services.AddData(builder.Configuration);
-        builder.Services.AddSingleton<TargetImport>();
-        builder.Services.AddSingleton<RulesUpload>();
-        builder.Services.AddSingleton<StoredProjects>();
-        builder.Services.AddSingleton<ActualsUpload>();
-        builder.Services.AddSingleton<SchemeCatalog>();
-        builder.Services.AddSingleton<DemoData>();
-        // Registered before the Hangfire server so the schema is in place before any job runs.
-        builder.Services.AddHostedService<DatabaseStartup>();
+        builder.Services.AddServiceCore(builder.Configuration, options);
         builder.Services.AddApi();
-        builder.Services.AddJobs(options.Jobs);
-        builder.Services.AddActualsSources(options.Sources);
         builder.Services.AddWeb(builder.Configuration);
 
         var app = builder.Build();
@@ -52,5 +42,25 @@ public static class ServiceHost
         app.MapJobsDashboard();
         app.MapWeb();
         return app;
+    }
+
+    /// <summary>
+    /// Everything but HTTP: data, import and upload, the job storage and (when configured) a Hangfire server, the
+    /// pull sources. The web host and the worker host (<c>budgeteval worker</c>) both take exactly these.
+    /// </summary>
+    public static IServiceCollection AddServiceCore(this IServiceCollection services, IConfiguration configuration, ServiceOptions options)
+    {
+        services.AddData(configuration);
+        services.AddSingleton<TargetImport>();
+        services.AddSingleton<RulesUpload>();
+        services.AddSingleton<StoredProjects>();
+        services.AddSingleton<ActualsUpload>();
+        services.AddSingleton<SchemeCatalog>();
+        services.AddSingleton<DemoData>();
+        // Registered before the Hangfire server so the schema is in place before any job runs.
+        services.AddHostedService<DatabaseStartup>();
+        services.AddJobs(options.Jobs);
+        services.AddActualsSources(options.Sources);
+        return services;
     }
 }

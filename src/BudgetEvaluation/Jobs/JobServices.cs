@@ -5,6 +5,7 @@ using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace BudgetEvaluation.Jobs;
@@ -29,8 +30,21 @@ public static class JobServices
                 SchemaName = Schema,
                 PrepareSchemaIfNecessary = true,
                 QueuePollInterval = options.QueuePollInterval,
+                // A job whose worker died (the process killed) is fetched again after this; while a worker is alive
+                // it keeps extending the time, so a long job is never taken twice.
+                InvisibilityTimeout = options.InvisibilityTimeout,
+                UseSlidingInvisibilityTimeout = true,
             }));
         services.AddTransient<EvaluationJob>();
+        services.AddTransient<DepartmentJob>();
+        services.AddTransient<SummaryJob>();
+        services.AddTransient<ScheduledRunJob>();
+        services.AddTransient<ReminderJob>();
+        services.AddSingleton<ProjectScoring>();
+        services.AddSingleton<MissingActualsReport>();
+        services.AddSingleton<ScheduleRegistration>();
+        // Tests replace it with a clock of their own to fire the recurring jobs on a chosen date.
+        services.TryAddSingleton(TimeProvider.System);
         // Jobs are activated from this host's container. Left to AddHangfire, the activator is the process-wide
         // JobActivator.Current, which every host built afterwards overwrites: with two hosts in one process (the
         // tests) a job could be built from the other host's services, and so work on the other database.
@@ -40,6 +54,8 @@ public static class JobServices
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
+        // After the database start-up (registered before): the schema and the fiscal years are there.
+        services.AddHostedService(sp => sp.GetRequiredService<ScheduleRegistration>());
         if (options.Server)
         {
             services.AddHangfireServer(o =>

@@ -39,6 +39,11 @@ public class ServiceFixture : IAsyncLifetime
     {
     }
 
+    /// <summary>Services a derived fixture adds or replaces (a clock, a pull source) before the host is built.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>Data a derived fixture loads once the service runs.</summary>
     protected virtual Task LoadAsync() => Task.CompletedTask;
 
@@ -59,6 +64,7 @@ public class ServiceFixture : IAsyncLifetime
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         ConfigureLogging(builder.Logging);
+        ConfigureServices(builder.Services);
         App = ServiceHost.Build(builder);
         await App.StartAsync();
         BaseAddress = new Uri(App.Urls.Single());

@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text.Json;
+using BudgetEvaluation.Core.Actuals;
+using BudgetEvaluation.Core.Import;
+using BudgetEvaluation.Core.Rules;
+using BudgetEvaluation.Core.Scoring;
+using BudgetEvaluation.Core.Targets;
+using BudgetEvaluation.Data;
+using BudgetEvaluation.Targets;
+
+namespace BudgetEvaluation.Jobs;
+
+/// <summary>A project that could not be scored, and why; the run's other projects are scored all the same.</summary>
+public sealed record ProjectError(long ProjectId, string Project, string Message);
+
+/// <summary>The projects of a year (optionally one department's) ready to score: their rules and their stored actuals.</summary>
+/// <param name="Problems">Per project, the stored rows that no longer fit its rules (scored as not reported).</param>
+/// <param name="Uploads">Per project, the upload its actuals come from.</param>
+/// <param name="Errors">Projects whose stored rules could not be read.</param>
+public sealed record ScoringInput(
+    IReadOnlyList<LoadedProject> Projects, ActualsSet Actuals, IReadOnlyDictionary<long, List<ImportError>> Problems,
+    IReadOnlyDictionary<long, long> Uploads, IReadOnlyList<ProjectError> Errors);
+
+/// <summary>
+/// Stored rules and actuals → Core's <see cref="Evaluator"/> → stored results: what a run's department job and the
+/// reminders share, so both see a project's actuals exactly as a run scores them.
+/// </summary>
+public sealed class ProjectScoring(ProjectStore projects, ActualsStore actuals)
+{
+    /// <summary>
+    /// The projects with the rules current at <paramref name="rulesAt"/> and the actuals current at
+    /// <paramref name="actualsAt"/> (null: now). A project whose rules cannot be read is left out as an error.
+    /// </summary>
+    public async Task<ScoringInput> LoadAsync(
+        int year, Period period, long? departmentId, DateTime? rulesAt, DateTime? actualsAt, CancellationToken cancellationToken)
+    {
+        var stored = await projects.CurrentRulesAsync(year, departmentId, rulesAt, cancellationToken);
+        var loaded = new List<LoadedProject>(stored.Count);
+        var errors = new List<ProjectError>();
+        foreach (var rules in stored)
+        {
+            var source = string.Create(CultureInfo.InvariantCulture, $"项目 {rules.ProjectId} 第 {rules.Version} 版规则");
+            try
+            {
+                loaded.Add(new LoadedProject(rules, RulesProject.Parse(rules.RulesText, source)));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                errors.Add(new ProjectError(rules.ProjectId, source, $"无法读取{source}：{ex.Message}"));
+            }
+        }
+        var rows = loaded.Count == 0
+            ? []
+            : await actuals.CurrentRowsAsync(year, period, departmentId, at: actualsAt, cancellationToken: cancellationToken);
+        var (set, problems) = Rebuild(loaded, rows, period);
+        var uploads = rows.GroupBy(r => r.ProjectId).ToDictionary(g => g.Key, g => g.First().UploadId);
+        return new ScoringInput(loaded, set, problems, uploads, errors);
+    }
+
+    /// <summary>
+    /// Scores a chunk of projects; if Core refuses the chunk, each project alone, so one bad project costs only its
+    /// own result (returned as an error).
+    /// </summary>
+    public static async Task<(List<ProjectResult> Results, List<ProjectError> Errors)> ScoreAsync(
+        Evaluator evaluator, ScoringInput input, IReadOnlyList<LoadedProject> chunk, Period period, DateOnly asOf)
+    {
+        var results = new List<ProjectResult>(chunk.Count);
+        var errors = new List<ProjectError>();
+        List<ProjectEvaluation>? evaluations = null;
+        try
+        {
+            evaluations = await evaluator.EvaluateAsync(chunk.Select(p => p.Rules).ToList(), input.Actuals, period, asOf);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Found below, project by project.
+        }
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            var project = chunk[i];
+            ProjectEvaluation evaluation;
+            if (evaluations is not null)
+                evaluation = evaluations[i];
+            else
+            {
+                try
+                {
+                    evaluation = (await evaluator.EvaluateAsync([project.Rules], input.Actuals, period, asOf))[0];
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    errors.Add(new ProjectError(project.ProjectId, project.Rules.Project.Name, $"评分失败：{ex.Message}"));
+                    continue;
+                }
+            }
+            results.Add(ToResult(project, input.Uploads.TryGetValue(project.ProjectId, out var upload) ? upload : null,
+                evaluation, input.Problems[project.ProjectId]));
+        }
+        return (results, errors);
+    }
+
+    /// <summary>
+    /// The stored rows as the actuals file Core reads: each names its project in full (年度, 主管部门, 项目名称) and its
+    /// indicator as the current rules spell it, and is matched by <see cref="ActualsSet.Match"/> like an upload.
+    /// Rows that no longer fit (targets re-imported since the upload) become the project's problems, named by the
+    /// upload's file and line, and score as not reported.
+    /// </summary>
+    private static (ActualsSet Set, Dictionary<long, List<ImportError>> Problems) Rebuild(
+        IReadOnlyList<LoadedProject> loaded, IReadOnlyList<CurrentActualRow> stored, Period period)
+    {
+        var byId = loaded.ToDictionary(p => p.ProjectId);
+        var problems = loaded.ToDictionary(p => p.ProjectId, _ => new List<ImportError>());
+        // Rows of several uploads share line numbers: each gets its position here, mapped back for messages.
+        var origins = new List<CurrentActualRow>();
+        var rows = new List<ActualRow>();
+        foreach (var row in stored)
+        {
+            if (!byId.TryGetValue(row.ProjectId, out var project))
+                continue;
+            var p = project.Rules.Project;
+            string category, subcategory, name;
+            if (row.IndicatorPath == ActualsSet.SpendingPath)
+                (category, subcategory, name) = (ActualsColumns.FundsCategory, "", ActualsColumns.SpendingIndicator);
+            else if (project.Rules.Table.Indicators.FirstOrDefault(i => i.Path == row.IndicatorPath) is { } indicator)
+                (category, subcategory, name) = (indicator.Category, indicator.Subcategory, indicator.Name);
+            else
+            {
+                problems[row.ProjectId].Add(new ImportError(row.FileName, row.Line, ActualsColumns.Indicator,
+                    $"项目“{p.Name}”当前的规则中没有指标“{row.IndicatorPath}”（目标表在上传后重新导入），按未填报计"));
+                continue;
+            }
+            origins.Add(row);
+            rows.Add(new ActualRow
+            {
+                Line = origins.Count,
+                Year = p.Year.ToString(CultureInfo.InvariantCulture),
+                Department = p.Department,
+                Project = p.Name,
+                Category = category,
+                Subcategory = subcategory,
+                Indicator = name,
+                Value = row.RawValue,
+                Deviation = row.DeviationReason ?? "",
+                DeviationType = row.DeviationType ?? "",
+                Likelihood = row.Likelihood ?? "",
+            });
+        }
+        var set = ActualsSet.Match(rows, loaded.Select(p => p.Rules).ToList(), period, "");
+        foreach (var error in set.Errors)
+        {
+            var origin = origins[error.Line - 1];
+            problems[origin.ProjectId].Add(error with { File = origin.FileName, Line = origin.Line });
+        }
+        return (set, problems);
+    }
+
+    private static ProjectResult ToResult(LoadedProject project, long? uploadId, ProjectEvaluation evaluation, IReadOnlyList<ImportError> problems)
+    {
+        var funds = evaluation.Funds;
+        var indicators = new List<IndicatorScoreRecord>
+        {
+            // 项目资金 first, as in the official tables: with it the scores add up to the total.
+            new(ActualsSet.SpendingPath, string.Create(CultureInfo.InvariantCulture, $"全年预算数 {funds.AnnualBudget}万元"),
+                funds.Spent?.ToString(CultureInfo.InvariantCulture), (decimal)funds.Weight, (decimal)funds.Score, null, funds.Warning, funds.Explanation),
+        };
+        indicators.AddRange(evaluation.Indicators.Select(i => new IndicatorScoreRecord(
+            $"{i.Category}/{i.Subcategory}/{i.Indicator}", i.Target, i.Actual, (decimal)i.Weight, (decimal)i.Score, i.Status, i.Warning, i.Explanation)));
+        return new ProjectResult(
+            project.ProjectId, project.Stored.RuleSetId, uploadId,
+            (decimal?)evaluation.TotalScore, evaluation.Grade, evaluation.Warning,
+            JsonSerializer.Serialize(evaluation, EvaluationJson.Options),
+            indicators, problems);
+    }
+}
