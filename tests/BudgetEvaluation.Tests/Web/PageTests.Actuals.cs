@@ -108,12 +108,15 @@ public partial class PageTests
     }
 
     [Fact]
-    public async Task Reasons_MidYear_OffersTheTemplatesChoicesForTypeAndLikelihood()
+    public async Task Reasons_MidYear_OffersReportedIndicatorsWithTheTemplatesChoices()
     {
         using var client = await PageClient.SignInAsync(service.BaseAddress, service.FinanceKey);
 
         var (_, page) = await client.GetAsync("/reasons?year=2026&period=mid-year");
 
+        // Indicators left 未填报 need their values uploaded, not a reason: none is offered.
+        Assert.DoesNotContain("未填报", page.Texts("#reasons tbody td:nth-child(3)"));
+        Assert.NotEmpty(page.Texts("#reasons tbody td:nth-child(3)"));
         var row = page.QuerySelector("#reasons tbody tr")!;
         Assert.Equal(["（未选）", "经费保障", "制度保障", "人员保障", "硬件条件保障", "其他"], row.QuerySelectorAll("select[name$='.DeviationType'] option").Select(o => o.TextContent).ToList());
         Assert.Equal(["（未选）", "确定能", "有可能", "完全不可能"], row.QuerySelectorAll("select[name$='.Likelihood'] option").Select(o => o.TextContent).ToList());

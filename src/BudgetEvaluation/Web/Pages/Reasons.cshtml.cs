@@ -117,8 +117,12 @@ public sealed class ReasonsModel(DashboardQuery dashboard, ActualsStore actuals,
         Lines = lines;
     }
 
-    /// <summary>Year-end: not (fully) met; mid-year: behind (yellow or red); either: a finding that asks for a reason.</summary>
+    /// <summary>
+    /// Year-end: not (fully) met; mid-year: behind (yellow or red); either: a finding that asks for a reason. An
+    /// indicator without an actual (未填报) needs its value uploaded, not a reason.
+    /// </summary>
     public static bool NeedsReason(IndicatorResult x, Period period) =>
-        (period == Period.YearEnd ? x.Status is Statuses.Missed or Statuses.Partly : x.Warning is Warnings.Yellow or Warnings.Red)
-        || x.Flags.Count > 0;
+        x.Status != Statuses.Missing
+        && ((period == Period.YearEnd ? x.Status is Statuses.Missed or Statuses.Partly : x.Warning is Warnings.Yellow or Warnings.Red)
+            || x.Flags.Count > 0);
 }
