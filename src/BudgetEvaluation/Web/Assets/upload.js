@@ -33,6 +33,11 @@
         text.textContent = "上传完成，正在逐行校验…";
       });
       request.addEventListener("load", function () {
+        // Redirected elsewhere (an expired session to the sign-in page): go there as a plain post would have.
+        if (request.responseURL && new URL(request.responseURL).pathname !== new URL(form.action, location.href).pathname) {
+          window.location.href = request.responseURL;
+          return;
+        }
         var page = request.responseXML;
         var main = page && page.querySelector("main");
         if (!main) {
