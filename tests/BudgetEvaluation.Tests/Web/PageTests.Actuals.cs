@@ -108,6 +108,26 @@ public partial class PageTests
     }
 
     [Fact]
+    public async Task Reasons_TooLong_AreRefusedWithTheTextKeptAndNothingStored()
+    {
+        using var client = await PageClient.SignInAsync(service.BaseAddress, service.DepartmentKey);
+        var (_, form) = await client.GetAsync("/reasons?year=2026&period=year-end");
+        var fields = form.QuerySelectorAll(".reasons-form input[name], .reasons-form textarea[name]")
+            .ToDictionary(e => e.GetAttribute("name")!, e => e.GetAttribute("value") ?? e.TextContent);
+        var tooLong = new string('长', 2001);
+        fields["Notes[0].Deviation"] = tooLong;
+        var before = await Database.ScalarAsync<long>(service.ConnectionString, "SELECT count(*) FROM actuals_uploads");
+
+        var response = await client.PostFormAsync("/reasons?year=2026&period=year-end", fields);
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.EndsWith("偏差原因有 2001 个字符，超过上限 2000 个字符", page.Texts("#reasons-too-long li").Single(), StringComparison.Ordinal);
+        Assert.Equal(tooLong, page.QuerySelector("textarea[name='Notes[0].Deviation']")!.TextContent);
+        Assert.Equal(before, await Database.ScalarAsync<long>(service.ConnectionString, "SELECT count(*) FROM actuals_uploads"));
+    }
+
+    [Fact]
     public async Task Reasons_MidYear_OffersReportedIndicatorsWithTheTemplatesChoices()
     {
         using var client = await PageClient.SignInAsync(service.BaseAddress, service.FinanceKey);

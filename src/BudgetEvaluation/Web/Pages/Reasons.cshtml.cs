@@ -30,6 +30,8 @@ public sealed class DeviationInput
 /// a yellow or red warning; or flagged for a reason), each with a field for the reason. Saving stores a new version
 /// of the actuals through <see cref="DeviationNotes"/>; the next run writes the reasons into the official tables.
 /// </summary>
+// A department's or the bureau's every not-met indicator is one form: more fields than the default limit of 1 024.
+[RequestFormLimits(ValueCountLimit = 20_000)]
 public sealed class ReasonsModel(DashboardQuery dashboard, ActualsStore actuals, DeviationNotes notes, AuditLog audit) : PageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -49,7 +51,13 @@ public sealed class ReasonsModel(DashboardQuery dashboard, ActualsStore actuals,
 
     public IReadOnlyList<DeviationLine> Lines { get; private set; } = [];
 
+    /// <summary>The longest 偏差原因 accepted, in characters (the official table's cell, not a report).</summary>
+    public const int MaxLength = 2000;
+
     public UploadOutcome? Outcome { get; private set; }
+
+    /// <summary>Reasons refused before anything was stored (too long), as the page lists them.</summary>
+    public IReadOnlyList<string> Problems { get; private set; } = [];
 
     /// <summary>True after a save that changed nothing.</summary>
     public bool Unchanged { get; private set; }
@@ -79,13 +87,34 @@ public sealed class ReasonsModel(DashboardQuery dashboard, ActualsStore actuals,
         var written = Notes.Where(n => offered.Contains((n.ProjectId, n.Path)))
             .Select(n => new DeviationNote(n.ProjectId, n.Path, Clean(n.Deviation), Clean(n.DeviationType), Clean(n.Likelihood)))
             .ToList();
+        Problems = written.Where(n => n.Deviation.Length > MaxLength)
+            .Select(n => $"项目“{Lines.First(l => l.ProjectId == n.ProjectId && l.Path == n.Path).Project}”指标“{n.Path}”：偏差原因有 {n.Deviation.Length} 个字符，超过上限 {MaxLength} 个字符")
+            .ToList();
+        if (Problems.Count > 0)
+        {
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            KeepPosted(written);
+            return Page();
+        }
         Outcome = await notes.SaveAsync(year, Period, written, Caller.Scope, Caller.Actor, cancellationToken);
         Unchanged = Outcome is null;
         if (Outcome is UploadOutcome.Accepted)
             await LoadAsync(cancellationToken);
         else if (Outcome is not null)
+        {
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            KeepPosted(written);
+        }
         return Page();
+    }
+
+    /// <summary>After a refusal the form shows what was written, not what is stored, so nothing typed is lost.</summary>
+    private void KeepPosted(IReadOnlyList<DeviationNote> written)
+    {
+        var posted = written.GroupBy(n => (n.ProjectId, n.Path)).ToDictionary(g => g.Key, g => g.Last());
+        Lines = Lines.Select(l => posted.TryGetValue((l.ProjectId, l.Path), out var n)
+            ? l with { Deviation = n.Deviation, DeviationType = n.DeviationType, Likelihood = n.Likelihood }
+            : l).ToList();
     }
 
     private static string Clean(string? text) => (text ?? "").Trim();
