@@ -1,6 +1,5 @@
 using System.Globalization;
 using BudgetEvaluation.Api;
-using BudgetEvaluation.Core.Scoring;
 using BudgetEvaluation.Core.Targets;
 using BudgetEvaluation.Data;
 using BudgetEvaluation.Scoring;
@@ -68,8 +67,4 @@ public sealed class NewModel(EvaluationStore runs, ProjectStore projects, Scheme
         Period = PeriodNames.TryParse(PeriodCode, out var p) ? p : Period.YearEnd;
         Schemes = schemes.Names();
     }
-
-    /// <summary>The as-of date a run of the chosen year and period takes when none is given.</summary>
-    public string DefaultAsOf(Period period) =>
-        Year is { } year ? WebText.Date(Evaluator.DefaultAsOf(year, period)) : "";
 }
