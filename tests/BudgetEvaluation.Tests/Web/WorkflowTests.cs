@@ -116,6 +116,7 @@ public partial class WorkflowTests(WebFixture service) : IClassFixture<WebFixtur
         await Expect(page.Locator("#run-status")).ToHaveTextAsync("已完成", new() { Timeout = 60_000 });
         await Expect(page.Locator("#run-count")).ToHaveTextAsync("已评分 12 / 12 个项目");
         await Expect(page.Locator("#to-jobs")).ToHaveAttributeAsync("href", "/hangfire");
+        await Expect(page.Locator("#to-job")).ToHaveAttributeAsync("href", new Regex("^/hangfire/jobs/details/[0-9]+$"));
         await Browser.ScreenshotAsync(page, "run-finished");
         await page.Locator("#to-dashboard").ClickAsync();
 

@@ -27,6 +27,9 @@ public sealed class DetailModel(EvaluationStore runs) : PageModel
     /// <summary>Fields of the view beyond <see cref="Known"/>, in its JSON form.</summary>
     public IReadOnlyList<KeyValuePair<string, JsonNode?>> Extra { get; private set; } = [];
 
+    /// <summary>The run's Hangfire job, for a link into the job dashboard.</summary>
+    public string? JobId { get; private set; }
+
     public bool Finished => Run?.Status is RunStatus.Succeeded or RunStatus.Failed;
 
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken)
@@ -37,6 +40,7 @@ public sealed class DetailModel(EvaluationStore runs) : PageModel
             Response.StatusCode = StatusCodes.Status404NotFound;
             return Page();
         }
+        JobId = (await runs.GetRunAsync(id, cancellationToken))?.HangfireJobId;
         var node = JsonSerializer.SerializeToNode(Run, JsonSerializerOptions.Web)!.AsObject();
         Extra = node.Where(kv => !Known.Contains(kv.Key) && kv.Value is not null).ToList();
         return Page();
