@@ -52,33 +52,4 @@ public sealed class DetailModel(EvaluationStore runs) : PageModel
 
     private async Task<EvaluationRunView?> ViewAsync(long id, CancellationToken cancellationToken) =>
         (await EvaluationsApi.StatusAsync(id, Caller.From(User)!, runs, cancellationToken)).Result is Ok<EvaluationRunView> ok ? ok.Value : null;
-
-    /// <summary>Chinese headings for the fields a later run view may add (per-department progress, late departments).</summary>
-    public static string Label(string key) => key switch
-    {
-        "departments" => "各主管部门进度",
-        "late" or "lateDepartments" => "逾期未完成的主管部门",
-        "summary" => "汇总",
-        "department" or "name" => "主管部门",
-        "status" => "状态",
-        "projects" => "项目数",
-        "results" => "已完成",
-        "withoutActuals" => "无实际完成值",
-        "withProblems" => "有问题",
-        "error" => "错误",
-        "startedAt" => "开始时间",
-        "finishedAt" => "完成时间",
-        "dueAt" or "deadline" => "截止时间",
-        _ => key,
-    };
-
-    /// <summary>A JSON value as text: a status in Chinese, anything else as written.</summary>
-    public static string Text(JsonNode? node) => node switch
-    {
-        null => "—",
-        JsonValue value when value.TryGetValue<string>(out var s) => WebText.RunStatus(s),
-        JsonValue value => value.ToJsonString(),
-        JsonArray array => string.Join("、", array.Select(Text)),
-        _ => node.ToJsonString(),
-    };
 }
