@@ -22,12 +22,12 @@ public class RunViewHtmlTests
     [Fact]
     public void Value_ObjectWithListsAndText_IsALabelledListWithTheTextEncoded()
     {
-        var node = JsonNode.Parse("""{"grades": {"优": 8}, "lateDepartments": ["南通市财政局", "<b>"], "error": null}""");
+        var node = JsonNode.Parse("""{"grades": {"优": 8}, "warnings": {}, "lateDepartments": ["南通市财政局", "<b>"], "error": null}""");
 
         var html = RunViewHtml.Value(node);
 
         Assert.Equal(
-            "<dl class=\"fields\"><div><dt>评价等级</dt><dd><dl class=\"fields\"><div><dt>优</dt><dd>8</dd></div></dl></dd></div>"
+            "<dl class=\"fields\"><div><dt>评价等级</dt><dd><dl class=\"fields\"><div><dt>优</dt><dd>8</dd></div></dl></dd></div><div><dt>预警</dt><dd>无</dd></div>"
             + "<div><dt>逾期的主管部门</dt><dd>南通市财政局、&lt;b&gt;</dd></div><div><dt>错误</dt><dd>—</dd></div></dl>",
             html);
     }

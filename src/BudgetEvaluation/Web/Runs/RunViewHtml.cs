@@ -84,7 +84,7 @@ public static class RunViewHtml
             case null:
                 html.Append('—');
                 break;
-            case JsonArray { Count: 0 }:
+            case JsonArray { Count: 0 } or JsonObject { Count: 0 }:
                 html.Append('无');
                 break;
             case JsonArray array when array.All(x => x is JsonObject):
