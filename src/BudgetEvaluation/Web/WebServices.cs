@@ -64,6 +64,8 @@ public static class WebServices
         });
 
         services.AddSingleton<DashboardQuery>();
+        services.AddSingleton<Actuals.DeviationNotes>();
+        services.AddSingleton<Runs.RunList>();
         return services;
     }
 

@@ -25,6 +25,24 @@ public static class WebText
 
     public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>Where an upload of actuals came from: a file, the pages' 偏差原因 form, or a pull source by name.</summary>
+    public static string Source(string source) => source switch
+    {
+        "upload" => "上传文件",
+        Actuals.DeviationNotes.Source => "网页填写",
+        _ => source,
+    };
+
+    /// <summary>A scoring run's status.</summary>
+    public static string RunStatus(string status) => status switch
+    {
+        Data.RunStatus.Queued => "排队中",
+        Data.RunStatus.Running => "评分中",
+        Data.RunStatus.Succeeded => "已完成",
+        Data.RunStatus.Failed => "失败",
+        _ => status,
+    };
+
     /// <summary>Who did something, from an audit actor id (<c>key:3</c>, <c>system</c>, <c>cli:root</c>).</summary>
     public static string Actor(string actor) => actor switch
     {

@@ -15,6 +15,9 @@ public static class ActualsFiles
 
     public static string Folder => Path.Combine(AppContext.BaseDirectory, "demo");
 
+    /// <summary>A Core tests' actuals fixture, copied beside the test binaries.</summary>
+    public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", name);
+
     public static byte[] Bytes(string file) => File.ReadAllBytes(Path.Combine(Folder, file));
 
     public static string Text(string file) => File.ReadAllText(Path.Combine(Folder, file));

@@ -44,6 +44,19 @@ public sealed class PageClient : IDisposable
         return await Http.PostAsync(path, new FormUrlEncodedContent(fields));
     }
 
+    /// <summary>Posts a multipart form (a file upload) with the antiforgery token of the page at <paramref name="path"/>.</summary>
+    public async Task<(HttpResponseMessage Response, IDocument Document)> PostMultipartAsync(string path, MultipartFormDataContent content, bool withToken = true)
+    {
+        if (withToken)
+        {
+            var (_, page) = await GetAsync(path);
+            content.Add(new StringContent(page.QuerySelector("input[name=__antiforgery]")?.GetAttribute("value")
+                ?? throw new InvalidOperationException($"{path} has no antiforgery field")), "__antiforgery");
+        }
+        var response = await Http.PostAsync(path, content);
+        return (response, Parser.ParseDocument(await response.Content.ReadAsStringAsync()));
+    }
+
     public void Dispose() => Http.Dispose();
 }
 

@@ -170,6 +170,36 @@ public class BrowserTests(WebFixture service) : IClassFixture<WebFixture>
         await page.PdfAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "dashboard-mid-year.pdf"), PreferCSSPageSize = true, PrintBackground = true });
     }
 
+    [Fact]
+    public async Task WorkPages_OfficeScreen_HaveNoHorizontalScrolling()
+    {
+        var page = await SignInAsync(service.FinanceKey);
+
+        foreach (var path in new[] { "/actuals?year=2026&period=mid-year", "/reasons?year=2026&period=mid-year", "/runs", "/runs/new", $"/runs/{service.MidYearRun}" })
+        {
+            await page.GotoAsync(path);
+            Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 1366"), path);
+        }
+        await Browser.ScreenshotAsync(page, "run-mid-year");
+        await page.GotoAsync("/runs");
+        await Browser.ScreenshotAsync(page, "runs");
+    }
+
+    [Fact]
+    public async Task Print_ReasonsPage_KeepsTheTableAndDropsTheControls()
+    {
+        var page = await SignInAsync(service.DepartmentKey, javaScript: false);
+        await page.GotoAsync("/reasons?year=2026&period=mid-year");
+        await Browser.ScreenshotAsync(page, "reasons-mid-year");
+
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+
+        await Expect(page.Locator(".filters")).ToBeHiddenAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "保存偏差原因" })).ToBeHiddenAsync();
+        await Expect(page.Locator("#reasons")).ToBeVisibleAsync();
+        await page.PdfAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "reasons-mid-year.pdf"), PreferCSSPageSize = true, PrintBackground = true });
+    }
+
     private async Task<IPage> SignInAsync(string key, bool javaScript = true)
     {
         var page = await Browser.NewPageAsync(service.BaseAddress, javaScript);

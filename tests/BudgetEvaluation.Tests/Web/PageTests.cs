@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BudgetEvaluation.Tests.Web;
 
 /// <summary>The pages over plain HTTP: what each role sees, the query-string filters and sorting, refusals, downloads.</summary>
-public class PageTests(WebFixture service) : IClassFixture<WebFixture>
+public partial class PageTests(WebFixture service) : IClassFixture<WebFixture>
 {
     private const string TongChuangHui = "“通创荟”和科技招商经费专项";
 

@@ -29,6 +29,9 @@ public sealed class DetailModel(ProjectStore projects, EvaluationStore evaluatio
 
     public IReadOnlyList<UploadSummary> Uploads { get; private set; } = [];
 
+    /// <summary>The current actuals rows of the period that carry a 偏差原因 (or a mid-year choice).</summary>
+    public IReadOnlyList<CurrentActualRow> Notes { get; private set; } = [];
+
     public IReadOnlyList<RuleSetVersion> Versions { get; private set; } = [];
 
     public IReadOnlyList<Finding> Findings { get; private set; } = [];
@@ -57,6 +60,9 @@ public sealed class DetailModel(ProjectStore projects, EvaluationStore evaluatio
             Evaluation = StoredEvaluation.Parse(stored.Result);
 
         Uploads = await actuals.HistoryAsync(project.Year, Period, id, cancellationToken: cancellationToken);
+        Notes = (await actuals.CurrentRowsAsync(project.Year, Period, projectId: id, cancellationToken: cancellationToken))
+            .Where(r => !string.IsNullOrEmpty(r.DeviationReason) || !string.IsNullOrEmpty(r.DeviationType) || !string.IsNullOrEmpty(r.Likelihood))
+            .ToList();
         Versions = await projects.VersionsAsync(id, cancellationToken);
         var rules = await projects.RulesTextAsync(id, null, cancellationToken);
         if (rules is not null)
