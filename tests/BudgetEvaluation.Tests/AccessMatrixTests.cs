@@ -122,6 +122,16 @@ public class AccessMatrixTests(AccessFixture service) : IClassFixture<AccessFixt
             Page("GET", "/projects/{project}", 302, 200, 200, 403, 200),
             Page("GET", "/projects/{project}/rules?version=1", 302, 200, 200, 403, 200),
             Page("GET", "/projects/999999", 302, 404, 404, 404, 404)],
+        ["* /actuals/{handler?}"] = [Page("GET", "/actuals", 302, 200, 200, 200, 200)],
+        ["* /reasons"] = [Page("GET", "/reasons?year=2026&period=year-end", 302, 200, 200, 200, 200)],
+        ["* /reports"] = [
+            Page("GET", "/reports?year=2026&period=year-end&project={project}&format=html", 302, 200, 200, 403, 200)],
+        ["* /runs"] = [Page("GET", "/runs", 302, 200, 200, 200, 200)],
+        ["* /runs/new"] = [Page("GET", "/runs/new", 302, 200, 302, 302, 302)],
+        ["* /runs/{id:long}/{handler?}"] = [
+            Page("GET", "/runs/{run}", 302, 200, 200, 200, 200),
+            Page("GET", "/runs/{run}/status", 302, 200, 200, 200, 200),
+            Page("GET", "/runs/999999", 302, 404, 404, 404, 404)],
         ["* /forbidden"] = [Page("GET", "/forbidden", 302, 403, 403, 403, 403)],
         // Signed in, the sign-in page sends you on; a form posted without its antiforgery token is refused.
         ["* /signin"] = [Page("GET", "/signin", 200, 302, 302, 302, 302), Page("POST", "/signin", 400, 400, 400, 400, 400)],

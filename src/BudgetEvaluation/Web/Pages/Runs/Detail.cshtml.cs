@@ -13,7 +13,7 @@ namespace BudgetEvaluation.Web.Pages.Runs;
 /// counts within the caller's scope). While it is queued or running a small script polls <c>/runs/{id}/status</c>
 /// (the same view as JSON: the API takes only keys, the pages only their session) and a meta refresh stands in without script.
 /// </summary>
-public sealed class DetailModel(EvaluationStore runs) : PageModel
+public sealed class DetailModel(EvaluationStore runs, RunDepartmentStore departments) : PageModel
 {
     /// <summary>The view's fields this page shows itself; any other (a later version's) is listed generically.</summary>
     private static readonly HashSet<string> Known =
@@ -51,5 +51,5 @@ public sealed class DetailModel(EvaluationStore runs) : PageModel
         await ViewAsync(id, cancellationToken) is { } view ? new JsonResult(view, JsonSerializerOptions.Web) : NotFound();
 
     private async Task<EvaluationRunView?> ViewAsync(long id, CancellationToken cancellationToken) =>
-        (await EvaluationsApi.StatusAsync(id, Caller.From(User)!, runs, cancellationToken)).Result is Ok<EvaluationRunView> ok ? ok.Value : null;
+        (await EvaluationsApi.StatusAsync(id, Caller.From(User)!, runs, departments, cancellationToken)).Result is Ok<EvaluationRunView> ok ? ok.Value : null;
 }

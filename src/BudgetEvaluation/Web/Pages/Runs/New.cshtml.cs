@@ -16,7 +16,7 @@ namespace BudgetEvaluation.Web.Pages.Runs;
 /// (<see cref="EvaluationsApi.StartAsync"/>); the browser then follows the run on its own page.
 /// </summary>
 [Authorize(Roles = Roles.Finance)]
-public sealed class NewModel(EvaluationStore runs, ProjectStore projects, SchemeCatalog schemes, IBackgroundJobClient jobs) : PageModel
+public sealed class NewModel(EvaluationStore runs, RunDepartmentStore departments, ProjectStore projects, SchemeCatalog schemes, IBackgroundJobClient jobs) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public int? Year { get; set; }
@@ -46,7 +46,7 @@ public sealed class NewModel(EvaluationStore runs, ProjectStore projects, Scheme
         await LoadAsync(cancellationToken);
         var caller = Caller.From(User)!;
         var result = await EvaluationsApi.StartAsync(Year?.ToString(CultureInfo.InvariantCulture), Period.Code(), AsOf, Scheme,
-            caller, runs, projects, schemes, jobs, cancellationToken);
+            caller, runs, departments, projects, schemes, jobs, cancellationToken);
         switch (result.Result)
         {
             case Accepted<EvaluationRunView> accepted:
