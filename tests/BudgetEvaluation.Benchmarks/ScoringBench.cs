@@ -128,6 +128,11 @@ internal static class ScoringBench
         Console.WriteLine();
         foreach (var size in sizes)
         {
+            if (results.FirstOrDefault(r => r.Projects == size) is { } any)
+                Console.WriteLine($"{size,7:N0}: {any.Rows}");
+        }
+        foreach (var size in sizes)
+        {
             var a = results.FirstOrDefault(r => r.Projects == size && r.Case == "evaluator");
             var hot = results.FirstOrDefault(r => r.Projects == size && r.Case == "compiled");
             var c = results.FirstOrDefault(r => r.Projects == size && r.Case == "floor");
@@ -145,7 +150,7 @@ internal static class ScoringBench
         }
     }
 
-    internal sealed record CaseResult(string Case, int Projects, int Indicators, double ColdSeconds, double WarmSeconds, double PeakMiB, double DataMiB, double TotalScore, string Note);
+    internal sealed record CaseResult(string Case, int Projects, int Indicators, double ColdSeconds, double WarmSeconds, double PeakMiB, double DataMiB, double TotalScore, string Note, string Rows);
 
     /// <summary>What a case wants said beside its figures (compile time, shapes).</summary>
     private static string _note = "";
@@ -175,7 +180,10 @@ internal static class ScoringBench
             _ => throw new ArgumentException($"unknown case {name}"),
         };
         process.Refresh();
-        var result = new CaseResult(name, size, data.Indicators, cold, warm, process.PeakWorkingSet64 / 1048576.0, dataMiB, total, _note);
+        var (rows, bad, badErrors, missing) = data.RowCounts;
+        var rowText = string.Create(CultureInfo.InvariantCulture,
+            $"actuals rows {rows:N0}, of which bad {bad:N0} ({100.0 * bad / rows:F2} %, {badErrors:N0} reported as errors, left out of scoring); indicators without an actual {missing:N0} ({100.0 * missing / data.Indicators:F2} %, 5 % missing + bad rows + 预算执行率 without spending)");
+        var result = new CaseResult(name, size, data.Indicators, cold, warm, process.PeakWorkingSet64 / 1048576.0, dataMiB, total, _note, rowText);
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
         return 0;
     }
@@ -198,7 +206,9 @@ internal static class ScoringBench
         return (cold, warm, total);
     }
 
-    private static int WarmRuns(ScoringData data, int fast, int slow) => data.Projects.Count >= 100_000 ? slow : fast;
+    /// <summary>More warm runs for small sizes: a 1 000-project run is over before the JIT's tier-1 code is in place.</summary>
+    private static int WarmRuns(ScoringData data, int fast, int slow) =>
+        data.Projects.Count >= 100_000 ? slow : data.Projects.Count <= 1_000 ? fast * 3 : fast;
 
     /// <summary>(a): the whole scoring path, as <c>budgeteval score</c> runs it after reading the actuals.</summary>
     private static (double, double, double) Evaluate(ScoringData data, EvaluationEngine engine, int parallelism)
