@@ -519,30 +519,39 @@ public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = Ev
         Flags = flags,
     };
 
+    /// <remarks>Each text is built in one go from the numbers' cached texts (no partial strings): it runs for every indicator.</remarks>
     private static string ExplainYearEnd(Indicator indicator, Target target, ReportedActual reported, RuleOutcome outcome, double points, double weight)
     {
         var a = reported.Input;
-        var scoreText = weight > 0 ? $"得 {Number(outcome.Output)} 分（分值 {Number(weight)}）" : (outcome.Met ? "达成（本方案不计分）" : "未达成（本方案不计分）");
+        const string NotScoredMet = "达成（本方案不计分）";
+        const string NotScoredMissed = "未达成（本方案不计分）";
         if (target.Direction == Direction.Qualitative)
         {
             var share = weight > 0 ? outcome.Output / points : outcome.Output;
-            return $"定性指标，目标“{target.Text}”，实际“{reported.Text}”：{a.Band}，按 {Percent(share)} 计分，{scoreText}";
+            return weight > 0
+                ? $"定性指标，目标“{target.Text}”，实际“{reported.Text}”：{a.Band}，按 {Percent(share)} 计分，得 {Number(outcome.Output)} 分（分值 {Number(weight)}）"
+                : $"定性指标，目标“{target.Text}”，实际“{reported.Text}”：{a.Band}，按 {Percent(share)} 计分，{(outcome.Met ? NotScoredMet : NotScoredMissed)}";
         }
-        var t = target.Form == TargetForm.TimeProgress ? "序时进度" : $"{Number((double)(target.Value ?? 0))}{target.Unit}";
-        var actual = $"{Number(a.Value)}{(target.IsPercent ? "%" : a.Unit)}";
+        var actual = Number(a.Value);
+        var unit = target.IsPercent ? "%" : a.Unit;
         if (outcome.Met)
-            return $"实际 {actual}，目标 {target.Text}：达成，{scoreText}";
+        {
+            return weight > 0
+                ? $"实际 {actual}{unit}，目标 {target.Text}：达成，得 {Number(outcome.Output)} 分（分值 {Number(weight)}）"
+                : $"实际 {actual}{unit}，目标 {target.Text}：达成，{NotScoredMet}";
+        }
+        var timeProgress = target.Form == TargetForm.TimeProgress;
+        var tv = timeProgress ? "序时进度" : Number((double)(target.Value ?? 0));
+        if (weight <= 0)
+            return $"实际 {actual}{unit}，目标 {tv}{(timeProgress ? "" : target.Unit)}：{(outcome.Output > 0 ? "部分达成" : "未达成")}（本方案不计分）";
         var w = Number(weight);
-        var tv = target.Form == TargetForm.TimeProgress ? "序时进度" : Number((double)(target.Value ?? 0));
         var av = Number(Math.Max(a.Value, 0));
-        var formula = indicator.Tolerance is not null
-            ? $"分值 × min(实际 ÷ 目标, 目标 ÷ 实际) = {w} × min({av} ÷ {tv}, {tv} ÷ {av})"
-            : target.Direction == Direction.Negative
-                ? $"反向指标按 分值 × 目标 ÷ 实际 = {w} × {tv} ÷ {av}"
-                : $"正向指标按 分值 × 实际 ÷ 目标 = {w} × {av} ÷ {tv}";
-        return weight > 0
-            ? $"实际 {actual}，目标 {target.Text}：未达成，{formula} = {Number(outcome.Output)} 分"
-            : $"实际 {actual}，目标 {t}：{(outcome.Output > 0 ? "部分达成" : "未达成")}（本方案不计分）";
+        var score = Number(outcome.Output);
+        if (indicator.Tolerance is not null)
+            return $"实际 {actual}{unit}，目标 {target.Text}：未达成，分值 × min(实际 ÷ 目标, 目标 ÷ 实际) = {w} × min({av} ÷ {tv}, {tv} ÷ {av}) = {score} 分";
+        return target.Direction == Direction.Negative
+            ? $"实际 {actual}{unit}，目标 {target.Text}：未达成，反向指标按 分值 × 目标 ÷ 实际 = {w} × {tv} ÷ {av} = {score} 分"
+            : $"实际 {actual}{unit}，目标 {target.Text}：未达成，正向指标按 分值 × 实际 ÷ 目标 = {w} × {av} ÷ {tv} = {score} 分";
     }
 
     private static string ExplainMidYear(Indicator indicator, Target target, ReportedActual reported, double completion, string warning, double? forecast, double progress)
