@@ -10,7 +10,7 @@ namespace BudgetEvaluation.Benchmarks;
 /// their unit, percentages with and without <c>%</c>, band words with and without a percentage, the target's own word;
 /// edge values (0, negative, exactly at target, far over); about 5 % of indicator rows and spending rows missing and,
 /// when <see cref="BadShare"/> is set, that share of the indicator rows wrong in a way the reader must report (a word
-/// where a number belongs, an indicator the project does not have, a 完成目标可能性 outside the list).
+/// where a number belongs, an indicator the project does not have, at mid-year a 完成目标可能性 outside the list).
 /// Deterministic: project <c>i</c> gets the same rows in every run.
 /// </summary>
 /// <remarks>Linked into the Core tests, which hold the compiled rules to RulesEngine on these rows.</remarks>
@@ -79,8 +79,9 @@ public sealed class ActualsGenerator(int seed = 2026)
                 row = random.Next(3) switch
                 {
                     0 when target.Direction != Direction.Qualitative => row with { Value = BadNumber },
-                    0 or 1 => row with { Indicator = UnknownIndicator },
-                    _ => row with { Likelihood = BadLikelihood },
+                    // 完成目标可能性 is a mid-year column: a year-end file has nowhere to write it wrong.
+                    2 when period == Period.MidYear => row with { Likelihood = BadLikelihood },
+                    _ => row with { Indicator = UnknownIndicator },
                 };
             }
             yield return row;
