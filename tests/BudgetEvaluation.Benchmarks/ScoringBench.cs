@@ -218,12 +218,12 @@ internal static class ScoringBench
     private static (double, double, double) Evaluate(ScoringData data, EvaluationEngine engine, int parallelism)
     {
         var evaluator = new Evaluator(ScoringScheme.Default, engine) { MaxParallelism = parallelism };
-        var (gen0, gen1, gen2, pause, allocated) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
+        var (gen0, gen1, gen2, pause, allocated) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(precise: true));
         var runs = WarmRuns(data, 3, 2);
         var result = Time(() => evaluator.EvaluateAsync(data.Projects, data.Actuals, ScoringData.ScoredPeriod).GetAwaiter().GetResult().Sum(e => e.TotalScore ?? 0), runs);
-        // The Evaluator's own cost is partly the collector's: say how much, per run.
+        // The Evaluator's own cost is partly the collector's: say how much, per run (the cold run, which compiles, included).
         _note = string.Create(CultureInfo.InvariantCulture,
-            $"per run: GC gen0 {(GC.CollectionCount(0) - gen0) / (runs + 1.0):F1}, gen1 {(GC.CollectionCount(1) - gen1) / (runs + 1.0):F1}, gen2 {(GC.CollectionCount(2) - gen2) / (runs + 1.0):F1}, pause {(GC.GetTotalPauseDuration() - pause).TotalSeconds / (runs + 1):F3} s, allocated {(GC.GetTotalAllocatedBytes() - allocated) / 1048576.0 / (runs + 1):F0} MiB");
+            $"per run: GC gen0 {(GC.CollectionCount(0) - gen0) / (runs + 1.0):F1}, gen1 {(GC.CollectionCount(1) - gen1) / (runs + 1.0):F1}, gen2 {(GC.CollectionCount(2) - gen2) / (runs + 1.0):F1}, pause {(GC.GetTotalPauseDuration() - pause).TotalSeconds / (runs + 1):F3} s, allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1048576.0 / (runs + 1):F0} MiB");
         return result;
     }
 
