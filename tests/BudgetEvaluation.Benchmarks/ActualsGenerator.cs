@@ -8,7 +8,9 @@ namespace BudgetEvaluation.Benchmarks;
 /// <summary>
 /// Synthetic actuals for <see cref="Generator"/>'s tables, written as departments write them: numbers with and without
 /// their unit, percentages with and without <c>%</c>, band words with and without a percentage, the target's own word;
-/// edge values (0, negative, exactly at target, far over); about 5 % of indicator rows and spending rows missing.
+/// edge values (0, negative, exactly at target, far over); about 5 % of indicator rows and spending rows missing and,
+/// when <see cref="BadShare"/> is set, that share of the indicator rows wrong in a way the reader must report (a word
+/// where a number belongs, an indicator the project does not have, at mid-year a 完成目标可能性 outside the list).
 /// Deterministic: project <c>i</c> gets the same rows in every run.
 /// </summary>
 /// <remarks>Linked into the Core tests, which hold the compiled rules to RulesEngine on these rows.</remarks>
@@ -17,7 +19,21 @@ public sealed class ActualsGenerator(int seed = 2026)
     /// <summary>Share of indicator rows (and spending rows) left out.</summary>
     public const double MissingShare = 0.05;
 
+    /// <summary>Share of indicator rows written wrong (0 by default: the Core tests score these rows).</summary>
+    public double BadShare { get; init; }
+
+    /// <summary>The benchmark's 1 % bad rows.</summary>
+    public const double BenchBadShare = 0.01;
+
     private static readonly string[] Choices = ["确定能", "有可能", "完全不可能"];
+
+    private const string BadNumber = "待核实";
+    private const string UnknownIndicator = "未列入目标表的指标";
+    private const string BadLikelihood = "大概能";
+
+    /// <summary>True for a row this generator wrote wrong on purpose (each must come back as one error).</summary>
+    public static bool IsBad(ActualRow row) =>
+        row.Value == BadNumber || row.Indicator == UnknownIndicator || row.Likelihood == BadLikelihood;
 
     /// <summary>Rows for tables 0 .. n-1 (by position in <paramref name="tables"/>), line numbers from 2 as in a file with a header.</summary>
     public IEnumerable<ActualRow> Rows(IEnumerable<TargetTable> tables, Period period)
@@ -45,7 +61,7 @@ public sealed class ActualsGenerator(int seed = 2026)
             if (indicator.Name == IndicatorTree.BudgetExecutionRate || random.NextDouble() < MissingShare)
                 continue;
             var target = indicator.TargetFor(period);
-            yield return new ActualRow
+            var row = new ActualRow
             {
                 Line = line++,
                 Year = project.Year.ToString(CultureInfo.InvariantCulture),
@@ -57,6 +73,18 @@ public sealed class ActualsGenerator(int seed = 2026)
                 Value = Value(random, target, period),
                 Likelihood = period == Period.MidYear && random.Next(10) == 0 ? Choices[random.Next(Choices.Length)] : "",
             };
+            // Drawn only when asked for, so that rows without bad ones stay what they were.
+            if (BadShare > 0 && random.NextDouble() < BadShare)
+            {
+                row = random.Next(3) switch
+                {
+                    0 when target.Direction != Direction.Qualitative => row with { Value = BadNumber },
+                    // 完成目标可能性 is a mid-year column: a year-end file has nowhere to write it wrong.
+                    2 when period == Period.MidYear => row with { Likelihood = BadLikelihood },
+                    _ => row with { Indicator = UnknownIndicator },
+                };
+            }
+            yield return row;
         }
         if (random.NextDouble() >= MissingShare)
         {

@@ -6,6 +6,8 @@ using BudgetEvaluation.Core.Import;
 // Benchmarks are console commands, not timed tests: run them in Release and read the figures.
 //   dotnet run -c Release --project tests/BudgetEvaluation.Benchmarks -- import-flat [--projects 100000] [--repeat-project-columns] [--keep]
 //   dotnet run -c Release --project tests/BudgetEvaluation.Benchmarks -- bench [--sizes 1000,10000,100000] [--slow-max 10000] [--cases evaluator,compiled,...]
+//   dotnet run -c Release --project tests/BudgetEvaluation.Benchmarks -- e2e [--sizes 1000,10000]   (PostgreSQL + Hangfire, through the API)
+//   dotnet run -c Release --project tests/BudgetEvaluation.Benchmarks -- upload-xlsx [--rows 50000]
 //   dotnet run -c Release --project tests/BudgetEvaluation.Benchmarks -- micro   (BenchmarkDotNet: one project's workflow, per engine)
 var command = args.Length > 0 ? args[0] : "";
 switch (command)
@@ -16,10 +18,18 @@ switch (command)
         return ScoringBench.Run(args[1..]);
     case "bench-case":
         return ScoringBench.RunCase(args[1..]);
+    case "e2e":
+        return ServiceBench.Run(args[1..]);
+    case "e2e-case":
+        return ServiceBench.RunCase(args[1..]);
+    case "upload-xlsx":
+        return ServiceBench.RunXlsx(args[1..]);
+    case "upload-xlsx-case":
+        return ServiceBench.RunXlsxCase(args[1..]);
     case "micro":
         return MicroBench.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: import-flat [--projects N] [--repeat-project-columns] [--keep] | bench [--sizes 1000,10000,100000] [--slow-max N] [--cases a,b] | micro");
+        Console.Error.WriteLine("usage: import-flat [--projects N] [--repeat-project-columns] [--keep] | bench [--sizes 1000,10000,100000] [--slow-max N] [--cases a,b] | e2e [--sizes 1000,10000] | upload-xlsx [--rows 50000] | micro");
         return 2;
 }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using BudgetEvaluation.Core.Actuals;
+using BudgetEvaluation.Core.Import;
 using BudgetEvaluation.Core.Rules;
 using BudgetEvaluation.Core.Scoring;
 using BudgetEvaluation.Core.Targets;
@@ -27,11 +28,21 @@ public sealed class ScoringData
 
     public int Indicators => Inputs.Sum(i => i.Length);
 
+    /// <summary>Rows generated (bad ones included), bad rows, the errors the matcher reported for them, indicators without an actual.</summary>
+    public required (int Rows, int Bad, int BadErrors, int Missing) RowCounts { get; init; }
+
     public static ScoringData Create(int count)
     {
         var tables = new Generator().Tables(count).ToList();
         var projects = tables.Select((t, i) => RulesProject.Parse(RulesFile.Serialize(t), $"generated/{i}.json")).ToList();
-        var actuals = ActualsSet.Match(new ActualsGenerator().Rows(tables, ScoredPeriod), projects, ScoredPeriod, "generated.csv");
+        var rows = new ActualsGenerator { BadShare = ActualsGenerator.BenchBadShare }.Rows(tables, ScoredPeriod).ToList();
+        var bad = rows.Where(ActualsGenerator.IsBad).ToList();
+        // A file with bad rows is refused whole; scoring runs on the good rows, the bad ones are matched on their own
+        // (in slices under the reader's 1 000-errors-per-file cap) to check each is reported.
+        var badErrors = bad.Chunk(InputLimits.MaxErrors - 1).Sum(slice => ActualsSet.Match(slice, projects, ScoredPeriod, "bad.csv").Errors.Count);
+        if (badErrors != bad.Count)
+            throw new InvalidOperationException($"{bad.Count} bad rows generated, {badErrors} errors reported");
+        var actuals = ActualsSet.Match(rows.Where(r => !ActualsGenerator.IsBad(r)), projects, ScoredPeriod, "generated.csv");
         if (actuals.Errors.Count > 0)
             throw new InvalidOperationException("generated actuals have errors: " + string.Join(Environment.NewLine, actuals.Errors.Take(10)));
 
@@ -40,6 +51,8 @@ public sealed class ScoringData
         var contexts = new RuleContext[count];
         var counted = new bool[count][];
         var placeholder = new ActualInput();
+        var generated = rows.Count;
+        var missing = 0;
         for (var p = 0; p < count; p++)
         {
             var project = projects[p];
@@ -59,12 +72,18 @@ public sealed class ScoringData
                 else
                     input = reported.Indicators.GetValueOrDefault(indicator.Path)?.Input;
                 inputs[p][i] = input ?? placeholder;
+                if (input is null)
+                    missing++;
                 counted[p][i] = input is not null && weights[indicator.Path] > 0;
                 points[i] = weights[indicator.Path] > 0 ? weights[indicator.Path] : 1.0;
             }
             contexts[p] = new RuleContext { Points = points, TimeProgress = Evaluator.TimeProgress(Evaluator.DefaultAsOf(project.Project.Year, ScoredPeriod)) };
         }
-        return new ScoringData { Projects = projects, Actuals = actuals, Inputs = inputs, Contexts = contexts, Counted = counted };
+        return new ScoringData
+        {
+            Projects = projects, Actuals = actuals, Inputs = inputs, Contexts = contexts, Counted = counted,
+            RowCounts = (generated, bad.Count, badErrors, missing),
+        };
     }
 
     public List<Workflow> Workflows() => Projects.Select(p => p.WorkflowFor(ScoredPeriod)!).ToList();

@@ -193,7 +193,16 @@ public sealed class CompiledRules : IRuleRunner
         var key = new System.Text.StringBuilder();
         foreach (var local in rule.LocalParams ?? [])
         {
-            var parsed = Parse(workflowName, rule, parameters, null, local.Expression, $"局部参数 {local.Name}");
+            if (DecimalLiteral(local.Expression) is { } number)
+            {
+                // A target or share written as a number: what the parser would make of it, without running the parser.
+                constants.Add(number);
+                locals.Add(new Local(local.Name, typeof(double), null, constants.Count - 1 - offset));
+                key.Append(local.Name).Append("=#;");
+                parameters = parameters.With(local.Name, typeof(double));
+                continue;
+            }
+            var parsed = Parse(workflowName, rule, parameters, null, local.Expression, "局部参数", local.Name);
             var type = parsed.Body!.Type;
             // RulesEngine types an action's inputs by their runtime values: equal to the static type only when sealed.
             if (!type.IsValueType && !type.IsSealed && !type.IsArray)
@@ -230,7 +239,9 @@ public sealed class CompiledRules : IRuleRunner
     {
         if (action?.Context is null)
             return null;
-        var value = action.Context.FirstOrDefault(kv => string.Equals(kv.Key, "expression", StringComparison.OrdinalIgnoreCase)).Value;
+        // The key as RuleGenerator writes it first: the case-insensitive scan is for hand-written files.
+        if (!action.Context.TryGetValue("Expression", out var value))
+            value = action.Context.FirstOrDefault(kv => string.Equals(kv.Key, "expression", StringComparison.OrdinalIgnoreCase)).Value;
         return value switch
         {
             null => null,
@@ -240,7 +251,43 @@ public sealed class CompiledRules : IRuleRunner
         };
     }
 
-    private static Parsed Parse(string workflowName, Rule rule, Signature parameters, Type? returnType, string? text, string what)
+    /// <summary>
+    /// The value of a text that is only digits, a point and digits (<c>1800.0</c>, <c>0.7</c>): the parser reads such a
+    /// real literal as a <c>double</c> with invariant culture, so it is read so here without parsing it (100 000
+    /// projects have tens of thousands of distinct targets). Null for anything else, which goes through the parser;
+    /// and null altogether if the parser, asked once, does not read <c>1.5</c> as the double 1.5.
+    /// </summary>
+    internal static double? DecimalLiteral(string? text)
+    {
+        if (text is null || text.Length is 0 or > 32 || !LiteralsMatchParser.Value)
+            return null;
+        var point = -1;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '.' && point < 0 && i > 0)
+                point = i;
+            else if (c is < '0' or > '9')
+                return null;
+        }
+        if (point < 0 || point == text.Length - 1)
+            return null;
+        return double.Parse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static readonly Lazy<bool> LiteralsMatchParser = new(() =>
+    {
+        try
+        {
+            return Parser.Parse("1.5", [], null) is ConstantExpression { Value: double d } constant && constant.Type == typeof(double) && d == 1.5;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return false;
+        }
+    });
+
+    private static Parsed Parse(string workflowName, Rule rule, Signature parameters, Type? returnType, string? text, string what, string? name = null)
     {
         var parsed = ParseCache.GetOrAdd((parameters, returnType, text ?? ""), _ => new Lazy<Parsed>(() =>
         {
@@ -255,7 +302,7 @@ public sealed class CompiledRules : IRuleRunner
             }
         })).Value;
         if (parsed.Error is not null || parsed.Body is null)
-            throw new RuleCompileException(workflowName, rule.RuleName, what, text ?? "", parsed.Error ?? "空表达式");
+            throw new RuleCompileException(workflowName, rule.RuleName, name is null ? what : $"{what} {name}", text ?? "", parsed.Error ?? "空表达式");
         return parsed;
     }
 

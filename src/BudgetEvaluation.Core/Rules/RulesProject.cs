@@ -23,7 +23,16 @@ public sealed record RulesProject(TargetTable Table, IReadOnlyList<Workflow> Wor
 
     public string WorkflowName(Period period) => RuleNames.Workflow(Project.Year, Project.Department, Project.Name, period);
 
-    public Workflow? WorkflowFor(Period period) => Workflows.FirstOrDefault(w => w.WorkflowName == WorkflowName(period));
+    public Workflow? WorkflowFor(Period period)
+    {
+        var name = WorkflowName(period);
+        foreach (var workflow in Workflows)
+        {
+            if (workflow.WorkflowName == name)
+                return workflow;
+        }
+        return null;
+    }
 
     /// <summary>The rule of an indicator in a period's workflow.</summary>
     public Rule? RuleFor(Period period, string indicatorPath) =>

@@ -64,38 +64,46 @@ public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = Ev
     {
         var table = project.Table;
         var funds = table.Project.Funds;
-        var weights = Weights(table);
+        var all = table.Indicators;
+        var paths = Paths(all);
+        var weights = WeightsByPosition(table, paths);
         var annualBudget = (double)funds.AnnualBudget;
         var rate = ExecutionRate(actuals.Spent, annualBudget);
+        var reportedAll = Reported(all, paths, actuals, rate, out var texts);
         // Zero-point rows (决策/过程 in the default scheme) run with 1 point to learn their met / not-met status.
         var context = new RuleContext { TimeProgress = TimeProgress(asOf), LinearNegativeMiss = Scheme.LinearNegativeMiss };
-        var outcomes = Run(rules, project, Period.YearEnd, actuals, rate, context, path => weights[path] > 0 ? weights[path] : 1.0);
+        var points = new double[all.Count];
+        for (var i = 0; i < points.Length; i++)
+            points[i] = weights[i] > 0 ? weights[i] : 1.0;
+        var outcomes = Run(rules, project, Period.YearEnd, paths, reportedAll, context, points);
 
-        var indicators = new List<IndicatorResult>();
+        var indicators = new List<IndicatorResult>(all.Count);
         var missing = new List<string>();
         FundsResult? fundsResult = null;
-        foreach (var indicator in table.Indicators)
+        for (var i = 0; i < all.Count; i++)
         {
+            var indicator = all[i];
             var target = indicator.YearEndTarget;
             var isFundsRule = IsBudgetExecution(indicator) && Scheme.BudgetExecutionPoints is not null;
-            var weight = weights[indicator.Path];
-            var reported = Actual(indicator, actuals, rate, out var actualText);
+            var weight = weights[i];
+            var reported = reportedAll[i];
+            var actualText = texts[i];
             if (reported is null)
             {
-                missing.Add(indicator.Path);
+                missing.Add(paths[i]);
                 indicators.Add(Missing(indicator, target, isFundsRule ? 0 : weight));
                 if (isFundsRule)
                     fundsResult = FundsPart(funds, annualBudget, actuals.Spent, rate, weight, 0, "未填报执行数，预算执行率得 0 分");
                 continue;
             }
-            var points = weight > 0 ? weight : 1.0;
-            var outcome = outcomes[indicator.Path];
+            var rulePoints = weight > 0 ? weight : 1.0;
+            var outcome = outcomes[i];
             var score = weight > 0 ? outcome.Output : 0;
             var status = StatusOf(target, reported.Input, outcome);
-            var flags = new List<string>();
+            IReadOnlyList<string> flags = [];
             if (Achievement(target, reported.Input) is { } achieved && achieved >= Scheme.OverAchievementRatio - 1e-9)
-                flags.Add($"实际完成值达到目标的 {Percent(achieved)}，超过 {Percent(Scheme.OverAchievementRatio)}：请说明偏差原因（目标是否偏低）");
-            var explanation = ExplainYearEnd(indicator, target, reported, outcome, points, weight);
+                flags = [$"实际完成值达到目标的 {Percent(achieved)}，超过 {Percent(Scheme.OverAchievementRatio)}：请说明偏差原因（目标是否偏低）"];
+            var explanation = ExplainYearEnd(indicator, target, reported, outcome, rulePoints, weight);
             if (isFundsRule)
             {
                 fundsResult = FundsPart(funds, annualBudget, actuals.Spent, rate, weight, score, explanation);
@@ -106,7 +114,11 @@ public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = Ev
         }
         fundsResult ??= FundsPart(funds, annualBudget, actuals.Spent, rate, 0, 0,
             actuals.Spent is null ? "未填报执行数" : $"执行率 {Percent(rate ?? 0)}，本方案在过程指标中计分");
-        var total = fundsResult.Score + indicators.Sum(i => i.Score);
+        // Added in list order, as Enumerable.Sum does: the same total to the last bit.
+        var sum = 0.0;
+        foreach (var row in indicators)
+            sum += row.Score;
+        var total = fundsResult.Score + sum;
         return new ProjectEvaluation
         {
             Project = table.Project.Name,
@@ -129,29 +141,34 @@ public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = Ev
     {
         var table = project.Table;
         var funds = table.Project.Funds;
+        var all = table.Indicators;
+        var paths = Paths(all);
         var thresholds = Scheme.MidYear;
         var progress = TimeProgress(asOf);
         var annualBudget = (double)funds.AnnualBudget;
         var rate = ExecutionRate(actuals.Spent, annualBudget);
-        var outcomes = Run(rules, project, Period.MidYear, actuals, rate, new RuleContext { TimeProgress = progress }, null);
+        var reportedAll = Reported(all, paths, actuals, rate, out var texts);
+        var outcomes = Run(rules, project, Period.MidYear, paths, reportedAll, new RuleContext { TimeProgress = progress }, null);
         var plannedRate = funds.MidYearPlannedSpend is { } plan && annualBudget > 0 ? (double)plan / annualBudget : (double?)null;
         var (spendingWarning, spendingExplanation) = SpendingWarning(rate, plannedRate, progress, actuals.Spent is not null);
 
-        var indicators = new List<IndicatorResult>();
+        var indicators = new List<IndicatorResult>(all.Count);
         var missing = new List<string>();
         var projectWarning = spendingWarning;
-        foreach (var indicator in table.Indicators)
+        for (var i = 0; i < all.Count; i++)
         {
+            var indicator = all[i];
             var target = indicator.MidYearTarget;
-            var reported = Actual(indicator, actuals, rate, out var actualText);
+            var reported = reportedAll[i];
+            var actualText = texts[i];
             if (reported is null)
             {
-                missing.Add(indicator.Path);
+                missing.Add(paths[i]);
                 indicators.Add(Missing(indicator, target, 0) with { Warning = Warnings.Red, YearEndTarget = indicator.YearEndTarget.Text });
                 projectWarning = Warnings.Red;
                 continue;
             }
-            var outcome = outcomes[indicator.Path];
+            var outcome = outcomes[i];
             var completion = outcome.Output;
             string warning;
             if (IsBudgetExecution(indicator))
@@ -164,9 +181,9 @@ public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = Ev
                 warning = Warnings.Red;
             projectWarning = Warnings.Worst(projectWarning, warning);
 
-            var flags = new List<string>();
+            IReadOnlyList<string> flags = [];
             if (Achievement(target, reported.Input) is { } achieved && achieved >= thresholds.OverrunRatio - 1e-9)
-                flags.Add($"半年实际完成值达到半年目标的 {Percent(achieved)}，超过 {Percent(thresholds.OverrunRatio)}：半年目标是否偏低？");
+                flags = [$"半年实际完成值达到半年目标的 {Percent(achieved)}，超过 {Percent(thresholds.OverrunRatio)}：半年目标是否偏低？"];
             var forecast = Forecast(indicator, reported.Input, progress);
             var status = StatusOf(target, reported.Input, outcome);
             var explanation = ExplainMidYear(indicator, target, reported, completion, warning, forecast, progress);
@@ -220,34 +237,101 @@ public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = Ev
     /// </remarks>
     public Dictionary<string, double> Weights(TargetTable table)
     {
-        var weights = table.Indicators.ToDictionary(i => i.Path, _ => 0.0, StringComparer.Ordinal);
-        var fundsIndicator = Scheme.BudgetExecutionPoints is null ? null : table.Indicators.FirstOrDefault(IsBudgetExecution);
-        var scored = table.Indicators.Where(i => i != fundsIndicator && Scheme.CategoryPoints.ContainsKey(i.Category)).GroupBy(i => i.Category).ToDictionary(g => g.Key, g => g.ToList());
-        var spare = Scheme.CategoryPoints.Where(kv => !scored.ContainsKey(kv.Key)).Sum(kv => kv.Value);
+        var paths = Paths(table.Indicators);
+        var byPosition = WeightsByPosition(table, paths);
+        var weights = new Dictionary<string, double>(paths.Length, StringComparer.Ordinal);
+        for (var i = 0; i < paths.Length; i++)
+            weights.Add(paths[i], byPosition[i]);
+        return weights;
+    }
+
+    /// <summary><see cref="Weights"/> by indicator position, without LINQ: scoring calls it for every project.</summary>
+    /// <remarks>Sums run in the order the dictionary version ran them (scheme order, then first appearance), so every weight is the same to the last bit.</remarks>
+    private double[] WeightsByPosition(TargetTable table, string[] paths)
+    {
+        var all = table.Indicators;
+        var weights = new double[all.Count];
+        var fundsIndex = -1;
+        if (Scheme.BudgetExecutionPoints is not null)
+        {
+            for (var i = 0; i < all.Count && fundsIndex < 0; i++)
+            {
+                if (IsBudgetExecution(all[i]))
+                    fundsIndex = i;
+            }
+        }
+        // Scored categories in order of first appearance, each with its members' positions.
+        var categories = new List<(string Category, double Points, List<int> Members)>(4);
+        for (var i = 0; i < all.Count; i++)
+        {
+            if (i == fundsIndex || !Scheme.CategoryPoints.TryGetValue(all[i].Category, out var categoryPoints))
+                continue;
+            var found = -1;
+            for (var c = 0; c < categories.Count && found < 0; c++)
+            {
+                if (categories[c].Category == all[i].Category)
+                    found = c;
+            }
+            if (found < 0)
+                categories.Add((all[i].Category, categoryPoints, [i]));
+            else
+                categories[found].Members.Add(i);
+        }
+        var spare = 0.0;
+        foreach (var (category, categoryPoints) in Scheme.CategoryPoints)
+        {
+            if (!categories.Exists(c => c.Category == category))
+                spare += categoryPoints;
+        }
         if (Scheme.BudgetExecutionPoints is { } fundsPoints)
         {
-            if (fundsIndicator is not null)
-                weights[fundsIndicator.Path] = fundsPoints;
+            if (fundsIndex >= 0)
+                weights[fundsIndex] = fundsPoints;
             else
                 spare += fundsPoints;
         }
-        var scoredPoints = scored.Keys.Sum(c => Scheme.CategoryPoints[c]);
-        foreach (var (category, members) in scored)
+        var scoredPoints = 0.0;
+        foreach (var category in categories)
+            scoredPoints += category.Points;
+        foreach (var (_, categoryPoints, members) in categories)
         {
-            var points = Scheme.CategoryPoints[category];
+            var points = categoryPoints;
             if (scoredPoints > 0)
-                points += spare * Scheme.CategoryPoints[category] / scoredPoints;
-            var rest = members.Where(m => m.Weight is null).ToList();
-            var explicitSum = members.Sum(m => Math.Max((double)(m.Weight ?? 0), 0));
-            if (rest.Count == 0 && explicitSum <= 0)
-                rest = members; // every weight 0: share equally rather than let the category's points vanish
-            var fits = rest.Count > 0 && explicitSum <= points + 1e-9;
-            foreach (var m in members.Except(rest))
-                weights[m.Path] = Math.Max((double)m.Weight!.Value, 0) * (fits ? 1.0 : points / explicitSum);
-            foreach (var m in rest)
-                weights[m.Path] = fits ? (points - explicitSum) / rest.Count : 0;
+                points += spare * categoryPoints / scoredPoints;
+            var restCount = 0;
+            var explicitSum = 0.0;
+            foreach (var m in members)
+            {
+                if (all[m].Weight is null)
+                    restCount++;
+                explicitSum += Math.Max((double)(all[m].Weight ?? 0), 0);
+            }
+            // Every weight 0: share equally rather than let the category's points vanish.
+            var everyoneShares = restCount == 0 && explicitSum <= 0;
+            if (everyoneShares)
+                restCount = members.Count;
+            var fits = restCount > 0 && explicitSum <= points + 1e-9;
+            foreach (var m in members)
+            {
+                if (!everyoneShares && all[m].Weight is { } weight)
+                    weights[m] = Math.Max((double)weight, 0) * (fits ? 1.0 : points / explicitSum);
+            }
+            foreach (var m in members)
+            {
+                if (everyoneShares || all[m].Weight is null)
+                    weights[m] = fits ? (points - explicitSum) / restCount : 0;
+            }
         }
         return weights;
+    }
+
+    /// <summary>Each indicator's path, built once per project (<see cref="Indicator.Path"/> builds a new string on every call).</summary>
+    private static string[] Paths(IReadOnlyList<Indicator> indicators)
+    {
+        var paths = new string[indicators.Count];
+        for (var i = 0; i < paths.Length; i++)
+            paths[i] = indicators[i].Path;
+        return paths;
     }
 
     private static FundsResult FundsPart(Funds funds, double annualBudget, double? spent, double? rate, double weight, double score, string explanation) => new()
@@ -287,47 +371,85 @@ public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = Ev
     private static double? ExecutionRate(double? spent, double annualBudget) =>
         spent is null ? null : annualBudget > 0 ? Math.Max(spent.Value, 0) / annualBudget : 0;
 
+    /// <summary>Every indicator's actual (null when not reported) and its text as written, by position.</summary>
+    private static ReportedActual?[] Reported(IReadOnlyList<Indicator> indicators, string[] paths, ProjectActuals actuals, double? rate, out string?[] texts)
+    {
+        var reported = new ReportedActual?[indicators.Count];
+        texts = new string?[indicators.Count];
+        for (var i = 0; i < reported.Length; i++)
+            reported[i] = Actual(indicators[i], paths[i], actuals, rate, out texts[i]);
+        return reported;
+    }
+
     /// <summary>The actual of an indicator; 预算执行率 is computed from the spending row, not reported.</summary>
-    private static ReportedActual? Actual(Indicator indicator, ProjectActuals actuals, double? rate, out string? text)
+    private static ReportedActual? Actual(Indicator indicator, string path, ProjectActuals actuals, double? rate, out string? text)
     {
         if (IsBudgetExecution(indicator) && rate is not null)
         {
             // The explanation comes from the row, written with a value or (as the template asks) without one.
-            var written = actuals.Indicators.TryGetValue(indicator.Path, out var reported)
+            var written = actuals.Indicators.TryGetValue(path, out var reported)
                 ? new IndicatorNote(reported.Deviation, reported.DeviationType, reported.Likelihood, reported.Line)
-                : actuals.Notes.GetValueOrDefault(indicator.Path);
+                : actuals.Notes.GetValueOrDefault(path);
             text = Percent(rate.Value);
             return new ReportedActual(text, new ActualInput { Value = rate.Value * 100, Unit = "%" }, written?.Deviation ?? "", written?.DeviationType ?? "", written?.Likelihood ?? "", written?.Line ?? 0);
         }
-        var found = actuals.Indicators.GetValueOrDefault(indicator.Path);
+        var found = actuals.Indicators.GetValueOrDefault(path);
         text = found?.Text;
         return found;
     }
 
-    /// <summary>Runs the project's workflow for the period once; outcomes by indicator path (missing actuals run on a placeholder and are ignored).</summary>
-    private static Dictionary<string, RuleOutcome> Run(
-        IRuleRunner rules, RulesProject project, Period period, ProjectActuals actuals, double? rate, RuleContext context, Func<string, double>? points)
+    /// <summary>
+    /// Runs the project's workflow for the period once; outcomes by indicator position (missing actuals run on a
+    /// placeholder and are ignored). Rules are matched to indicators by name (the indicator's path).
+    /// </summary>
+    private static RuleOutcome[] Run(
+        IRuleRunner rules, RulesProject project, Period period, string[] paths, ReportedActual?[] reported, RuleContext context, double[]? points)
     {
         var workflow = project.WorkflowFor(period)!;
-        var byPath = project.Table.Indicators.ToDictionary(i => i.Path, StringComparer.Ordinal);
         var ruleNames = workflow.Rules.Select(r => r.RuleName).ToArray();
-        var inputs = ruleNames.Select(name => byPath.TryGetValue(name, out var indicator)
-            ? Actual(indicator, actuals, rate, out _)?.Input ?? Placeholder
-            : Placeholder).ToArray();
-        var pointsByRule = points is null ? [] : ruleNames.Select(name => byPath.ContainsKey(name) ? points(name) : 0).ToArray();
+        // Generated rules come in indicator order: then a rule's position is its indicator's, without a lookup.
+        var indicatorOf = new int[ruleNames.Length];
+        var aligned = ruleNames.Length == paths.Length;
+        for (var r = 0; r < ruleNames.Length && aligned; r++)
+        {
+            aligned = string.Equals(ruleNames[r], paths[r], StringComparison.Ordinal);
+            indicatorOf[r] = r;
+        }
+        if (!aligned)
+        {
+            var byPath = new Dictionary<string, int>(paths.Length, StringComparer.Ordinal);
+            for (var i = 0; i < paths.Length; i++)
+                byPath.Add(paths[i], i);
+            for (var r = 0; r < ruleNames.Length; r++)
+                indicatorOf[r] = byPath.TryGetValue(ruleNames[r], out var i) ? i : -1;
+        }
+        var inputs = new ActualInput[ruleNames.Length];
+        var pointsByRule = points is null ? [] : new double[ruleNames.Length];
+        for (var r = 0; r < ruleNames.Length; r++)
+        {
+            var i = indicatorOf[r];
+            inputs[r] = i >= 0 ? reported[i]?.Input ?? Placeholder : Placeholder;
+            if (points is not null)
+                pointsByRule[r] = i >= 0 ? points[i] : 0;
+        }
         // Both runners complete synchronously (RulesEngine's OutputExpression actions do not await anything).
         var pending = rules.RunAsync(workflow.WorkflowName, inputs, context with { Points = pointsByRule });
         var outcomes = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
-        var result = new Dictionary<string, RuleOutcome>(StringComparer.Ordinal);
-        for (var i = 0; i < outcomes.Length; i++)
+        var result = new RuleOutcome?[paths.Length];
+        for (var r = 0; r < outcomes.Length; r++)
         {
-            if (outcomes[i].Error is { } error && !ReferenceEquals(inputs[i], Placeholder))
-                throw new InvalidOperationException($"规则“{workflow.WorkflowName}”/“{outcomes[i].Rule}”执行出错：{error}");
-            result[ruleNames[i]] = outcomes[i];
+            if (outcomes[r].Error is { } error && !ReferenceEquals(inputs[r], Placeholder))
+                throw new InvalidOperationException($"规则“{workflow.WorkflowName}”/“{outcomes[r].Rule}”执行出错：{error}");
+            // A rule name given twice: the later rule's outcome counts.
+            if (indicatorOf[r] >= 0)
+                result[indicatorOf[r]] = outcomes[r];
         }
-        foreach (var indicator in project.Table.Indicators.Where(i => !result.ContainsKey(i.Path)))
-            throw new InvalidOperationException($"工作流“{workflow.WorkflowName}”缺少指标“{indicator.Path}”的规则");
-        return result;
+        for (var i = 0; i < result.Length; i++)
+        {
+            if (result[i] is null)
+                throw new InvalidOperationException($"工作流“{workflow.WorkflowName}”缺少指标“{paths[i]}”的规则");
+        }
+        return result!;
     }
 
     private static readonly ActualInput Placeholder = new();
@@ -380,7 +502,7 @@ public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = Ev
         Explanation = "未填报实际完成值，得 0 分",
     };
 
-    private static IndicatorResult Row(Indicator indicator, Target target, string? actual, double weight, double score, string status, string explanation, ReportedActual reported, List<string> flags) => new()
+    private static IndicatorResult Row(Indicator indicator, Target target, string? actual, double weight, double score, string status, string explanation, ReportedActual reported, IReadOnlyList<string> flags) => new()
     {
         Category = indicator.Category,
         Subcategory = indicator.Subcategory,
@@ -397,30 +519,39 @@ public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = Ev
         Flags = flags,
     };
 
+    /// <remarks>Each text is built in one go from the numbers' cached texts (no partial strings): it runs for every indicator.</remarks>
     private static string ExplainYearEnd(Indicator indicator, Target target, ReportedActual reported, RuleOutcome outcome, double points, double weight)
     {
         var a = reported.Input;
-        var scoreText = weight > 0 ? $"得 {Number(outcome.Output)} 分（分值 {Number(weight)}）" : (outcome.Met ? "达成（本方案不计分）" : "未达成（本方案不计分）");
+        const string NotScoredMet = "达成（本方案不计分）";
+        const string NotScoredMissed = "未达成（本方案不计分）";
         if (target.Direction == Direction.Qualitative)
         {
             var share = weight > 0 ? outcome.Output / points : outcome.Output;
-            return $"定性指标，目标“{target.Text}”，实际“{reported.Text}”：{a.Band}，按 {Percent(share)} 计分，{scoreText}";
+            return weight > 0
+                ? $"定性指标，目标“{target.Text}”，实际“{reported.Text}”：{a.Band}，按 {Percent(share)} 计分，得 {Number(outcome.Output)} 分（分值 {Number(weight)}）"
+                : $"定性指标，目标“{target.Text}”，实际“{reported.Text}”：{a.Band}，按 {Percent(share)} 计分，{(outcome.Met ? NotScoredMet : NotScoredMissed)}";
         }
-        var t = target.Form == TargetForm.TimeProgress ? "序时进度" : $"{Number((double)(target.Value ?? 0))}{target.Unit}";
-        var actual = $"{Number(a.Value)}{(target.IsPercent ? "%" : a.Unit)}";
+        var actual = Number(a.Value);
+        var unit = target.IsPercent ? "%" : a.Unit;
         if (outcome.Met)
-            return $"实际 {actual}，目标 {target.Text}：达成，{scoreText}";
+        {
+            return weight > 0
+                ? $"实际 {actual}{unit}，目标 {target.Text}：达成，得 {Number(outcome.Output)} 分（分值 {Number(weight)}）"
+                : $"实际 {actual}{unit}，目标 {target.Text}：达成，{NotScoredMet}";
+        }
+        var timeProgress = target.Form == TargetForm.TimeProgress;
+        var tv = timeProgress ? "序时进度" : Number((double)(target.Value ?? 0));
+        if (weight <= 0)
+            return $"实际 {actual}{unit}，目标 {tv}{(timeProgress ? "" : target.Unit)}：{(outcome.Output > 0 ? "部分达成" : "未达成")}（本方案不计分）";
         var w = Number(weight);
-        var tv = target.Form == TargetForm.TimeProgress ? "序时进度" : Number((double)(target.Value ?? 0));
         var av = Number(Math.Max(a.Value, 0));
-        var formula = indicator.Tolerance is not null
-            ? $"分值 × min(实际 ÷ 目标, 目标 ÷ 实际) = {w} × min({av} ÷ {tv}, {tv} ÷ {av})"
-            : target.Direction == Direction.Negative
-                ? $"反向指标按 分值 × 目标 ÷ 实际 = {w} × {tv} ÷ {av}"
-                : $"正向指标按 分值 × 实际 ÷ 目标 = {w} × {av} ÷ {tv}";
-        return weight > 0
-            ? $"实际 {actual}，目标 {target.Text}：未达成，{formula} = {Number(outcome.Output)} 分"
-            : $"实际 {actual}，目标 {t}：{(outcome.Output > 0 ? "部分达成" : "未达成")}（本方案不计分）";
+        var score = Number(outcome.Output);
+        if (indicator.Tolerance is not null)
+            return $"实际 {actual}{unit}，目标 {target.Text}：未达成，分值 × min(实际 ÷ 目标, 目标 ÷ 实际) = {w} × min({av} ÷ {tv}, {tv} ÷ {av}) = {score} 分";
+        return target.Direction == Direction.Negative
+            ? $"实际 {actual}{unit}，目标 {target.Text}：未达成，反向指标按 分值 × 目标 ÷ 实际 = {w} × {tv} ÷ {av} = {score} 分"
+            : $"实际 {actual}{unit}，目标 {target.Text}：未达成，正向指标按 分值 × 实际 ÷ 目标 = {w} × {av} ÷ {tv} = {score} 分";
     }
 
     private static string ExplainMidYear(Indicator indicator, Target target, ReportedActual reported, double completion, string warning, double? forecast, double progress)
@@ -432,7 +563,7 @@ public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = Ev
         return $"半年目标 {t}，实际 {reported.Text}，完成 {Percent(completion)}：{Warnings.Chinese(warning)}{forecastText}";
     }
 
-    private static string Number(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+    private static string Number(double value) => NumberTexts.Number(value);
 
-    private static string Percent(double ratio) => (ratio * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
+    private static string Percent(double ratio) => NumberTexts.Percent(ratio);
 }

@@ -1,0 +1,383 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BudgetEvaluation.Core.Actuals;
+using BudgetEvaluation.Core.Import;
+using BudgetEvaluation.Core.Targets;
+using BudgetEvaluation.Data;
+using BudgetEvaluation.Hosting;
+using MiniExcelLibs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BudgetEvaluation.Benchmarks;
+
+/// <summary>
+/// <c>e2e</c>: the year-end run through the service as deployed: a throwaway PostgreSQL cluster (<see cref="LocalPostgres"/>,
+/// as the tests use), the service host built by <see cref="ServiceHost"/> in this process with its Hangfire server, and
+/// only public entry points: targets imported with <c>POST /api/targets</c>, actuals uploaded per department with
+/// <c>POST /api/actuals</c>, the run started with <c>POST /api/evaluations</c> and polled until it ends.
+/// <c>upload-xlsx</c>: one XLSX of actuals (50 000 rows by default) through <c>POST /api/actuals</c>, once with 1 % bad
+/// rows (refused, every error listed) and once clean.
+/// </summary>
+/// <remarks>Each size runs in its own process with server GC, as <c>budgeteval serve</c> runs, so the peak memory is the run's own.</remarks>
+internal static class ServiceBench
+{
+    public static int Run(string[] args)
+    {
+        var sizes = new List<int> { 1_000, 10_000 };
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--sizes" && i + 1 < args.Length)
+                sizes = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+            else
+            {
+                Console.Error.WriteLine($"unknown argument: {args[i]}");
+                return 2;
+            }
+        }
+        Console.WriteLine($"e2e: year-end run through PostgreSQL and Hangfire, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        var results = new List<JsonObject>();
+        foreach (var size in sizes)
+        {
+            var result = Child("e2e-case", size.ToString(CultureInfo.InvariantCulture));
+            if (result is null)
+                return 1;
+            results.Add(result);
+        }
+        Console.WriteLine();
+        Console.WriteLine("| projects | indicators | import targets s | upload actuals s (uploads) | run s | run status | results | peak MiB import / upload / run | actuals rows |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {(int)r["projects"]!:N0} | {(int)r["indicators"]!:N0} | {(double)r["importSeconds"]!:F1} | {(double)r["uploadSeconds"]!:F1} ({(int)r["uploads"]!}) | {(double)r["runSeconds"]!:F1} | {(string)r["status"]!} | {(int)r["results"]!:N0} | {(double)r["importPeakMiB"]!:F0} / {(double)r["uploadPeakMiB"]!:F0} / {(double)r["runPeakMiB"]!:F0} | {(int)r["rows"]!:N0} |"));
+        }
+        return 0;
+    }
+
+    public static int RunXlsx(string[] args)
+    {
+        var rows = 50_000;
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--rows" && i + 1 < args.Length)
+                rows = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            else
+            {
+                Console.Error.WriteLine($"unknown argument: {args[i]}");
+                return 2;
+            }
+        }
+        Console.WriteLine($"upload-xlsx: {rows:N0} actuals rows in one XLSX through POST /api/actuals, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        var result = Child("upload-xlsx-case", rows.ToString(CultureInfo.InvariantCulture));
+        if (result is null)
+            return 1;
+        Console.WriteLine();
+        Console.WriteLine("| rows | projects | XLSX MiB | bad rows | refused upload s | errors listed | peak MiB | clean upload s | peak MiB |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {(int)result["rows"]!:N0} | {(int)result["projects"]!:N0} | {(double)result["xlsxMiB"]!:F1} | {(int)result["bad"]!:N0} | {(double)result["badSeconds"]!:F2} | {(int)result["errors"]!:N0} | {(double)result["badPeakMiB"]!:F0} | {(double)result["cleanSeconds"]!:F2} | {(double)result["cleanPeakMiB"]!:F0} |"));
+        return 0;
+    }
+
+    /// <summary>Runs a case in a child process with server GC (the service's setting); its last line is RESULT + JSON.</summary>
+    private static JsonObject? Child(string command, string argument)
+    {
+        var self = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+            start.ArgumentList.Add(typeof(ServiceBench).Assembly.Location);
+        start.ArgumentList.Add(command);
+        start.ArgumentList.Add(argument);
+        start.Environment["DOTNET_gcServer"] = "1";
+        using var process = Process.Start(start)!;
+        JsonObject? result = null;
+        while (process.StandardOutput.ReadLine() is { } line)
+        {
+            if (line.StartsWith("RESULT ", StringComparison.Ordinal))
+                result = JsonNode.Parse(line["RESULT ".Length..])!.AsObject();
+            else
+                Console.WriteLine("  " + line);
+        }
+        process.WaitForExit();
+        if (process.ExitCode != 0 || result is null)
+        {
+            Console.Error.WriteLine($"{command} {argument} failed (exit {process.ExitCode})");
+            return null;
+        }
+        return result;
+    }
+
+    // ---- in the child process -----------------------------------------------------------------------------------
+
+    public static int RunCase(string[] args) => RunCaseAsync(int.Parse(args[0], CultureInfo.InvariantCulture)).GetAwaiter().GetResult();
+
+    public static int RunXlsxCase(string[] args) => RunXlsxCaseAsync(int.Parse(args[0], CultureInfo.InvariantCulture)).GetAwaiter().GetResult();
+
+    private static async Task<int> RunCaseAsync(int size)
+    {
+        await using var service = await Service.StartAsync();
+        var memory = new PeakSampler();
+        var result = new JsonObject { ["projects"] = size };
+        var (targets, files, rowCount, indicators) = Files(size);
+        result["indicators"] = indicators;
+
+        // Targets: one flat CSV, as a finance bureau imports a year's tables.
+        GC.Collect();
+        var clock = Stopwatch.StartNew();
+        memory.Phase();
+        var imported = await service.PostFileAsync(service.Finance, "/api/targets", targets, "targets.csv", "text/csv");
+        result["importSeconds"] = clock.Elapsed.TotalSeconds;
+        result["importPeakMiB"] = memory.Phase();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{size:N0} projects: targets imported in {clock.Elapsed.TotalSeconds:F1} s ({(int)imported["created"]!:N0} created)"));
+
+        // Actuals: each department uploads its own file with its own key, as the service expects them to.
+        result["rows"] = rowCount;
+        clock.Restart();
+        foreach (var (department, file) in files)
+        {
+            var key = await service.KeyAsync(Roles.Department, department);
+            await service.PostFileAsync(key, $"/api/actuals?year={Generator.Year}&period=year-end", file, "actuals.csv", "text/csv");
+        }
+        result["uploadSeconds"] = clock.Elapsed.TotalSeconds;
+        result["uploads"] = files.Count;
+        result["uploadPeakMiB"] = memory.Phase();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{size:N0} projects: {rowCount:N0} actuals rows uploaded by {files.Count} departments in {clock.Elapsed.TotalSeconds:F1} s"));
+        files.Clear();
+        GC.Collect();
+
+        // The year-end run: started as the finance bureau starts it, timed until its status leaves queued/running.
+        clock.Restart();
+        var started = await service.Finance.PostAsync($"/api/evaluations?year={Generator.Year}&period=year-end", null);
+        var body = await started.Content.ReadAsStringAsync();
+        if (started.StatusCode != HttpStatusCode.Accepted)
+            throw new InvalidOperationException($"POST /api/evaluations: {(int)started.StatusCode} {body}");
+        var runId = (long)JsonNode.Parse(body)!["id"]!;
+        JsonNode status;
+        while (true)
+        {
+            status = JsonNode.Parse(await service.Finance.GetStringAsync($"/api/evaluations/{runId}"))!;
+            if ((string?)status["status"] is "succeeded" or "failed")
+                break;
+            await Task.Delay(200);
+        }
+        result["runSeconds"] = clock.Elapsed.TotalSeconds;
+        result["runPeakMiB"] = memory.Phase();
+        result["status"] = (string?)status["status"];
+        result["results"] = (int)status["results"]!;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{size:N0} projects: run {runId} {(string?)status["status"]} in {clock.Elapsed.TotalSeconds:F1} s, {(int)status["results"]!:N0} results{((string?)status["error"] is { } error ? ": " + error : "")}"));
+        Console.WriteLine("RESULT " + result.ToJsonString());
+        return (string?)status["status"] == "succeeded" ? 0 : 1;
+    }
+
+    /// <summary>The targets file and each department's actuals file (the generated tables themselves are not kept).</summary>
+    private static (byte[] Targets, List<(string Department, byte[] File)> Actuals, int Rows, int Indicators) Files(int size)
+    {
+        var tables = new Generator().Tables(size).ToList();
+        var csv = new MemoryStream();
+        FlatTableWriter.WriteCsv(new StreamWriter(csv, FlatTableWriter.Utf8WithBom, leaveOpen: true) { AutoFlush = true }, tables, repeatProjectColumns: false);
+        var rows = new ActualsGenerator().Rows(tables, Period.YearEnd).ToList();
+        var files = rows.GroupBy(r => r.Department).Select(g => (g.Key, ActualsCsv(g))).ToList();
+        return (csv.ToArray(), files, rows.Count, tables.Sum(t => t.Indicators.Count));
+    }
+
+    private static async Task<int> RunXlsxCaseAsync(int rowCount)
+    {
+        await using var service = await Service.StartAsync();
+        var memory = new PeakSampler();
+        var (targets, withBad, clean, projects, bad) = XlsxFiles(rowCount);
+        await service.PostFileAsync(service.Finance, "/api/targets", targets, "targets.csv", "text/csv");
+        var key = await service.KeyAsync(Roles.Department, XlsxDepartment);
+        var result = new JsonObject { ["rows"] = rowCount, ["projects"] = projects, ["xlsxMiB"] = withBad.Length / 1048576.0, ["bad"] = bad };
+        GC.Collect();
+
+        memory.Phase();
+        var clock = Stopwatch.StartNew();
+        var refused = await service.Post(key, $"/api/actuals?year={Generator.Year}&period=year-end", withBad, "actuals.xlsx", XlsxType);
+        result["badSeconds"] = clock.Elapsed.TotalSeconds;
+        result["badPeakMiB"] = memory.Phase();
+        var refusal = JsonNode.Parse(await refused.Content.ReadAsStringAsync())!;
+        result["errors"] = refusal["errors"]?.AsArray().Count ?? 0;
+        Console.WriteLine($"with {bad} bad rows: {(int)refused.StatusCode}, {refusal["errors"]?.AsArray().Count} errors listed in {clock.Elapsed.TotalSeconds:F2} s");
+
+        clock.Restart();
+        var accepted = await service.Post(key, $"/api/actuals?year={Generator.Year}&period=year-end", clean, "actuals.xlsx", XlsxType);
+        result["cleanSeconds"] = clock.Elapsed.TotalSeconds;
+        result["cleanPeakMiB"] = memory.Phase();
+        Console.WriteLine($"clean: {(int)accepted.StatusCode} in {clock.Elapsed.TotalSeconds:F2} s");
+        if (refused.StatusCode == HttpStatusCode.OK || accepted.StatusCode != HttpStatusCode.OK)
+            throw new InvalidOperationException($"bad file {(int)refused.StatusCode}, clean file {(int)accepted.StatusCode}: {await accepted.Content.ReadAsStringAsync()}");
+        Console.WriteLine("RESULT " + result.ToJsonString());
+        return 0;
+    }
+
+    private const string XlsxDepartment = "南通市科学技术局";
+
+    /// <summary>
+    /// Enough projects for the rows (about 14 rows each), all of one department (one department's upload): the targets
+    /// file, the actuals XLSX with 1 % bad rows and the same without them.
+    /// </summary>
+    private static (byte[] Targets, byte[] WithBad, byte[] Clean, int Projects, int Bad) XlsxFiles(int rowCount)
+    {
+        var tables = new List<TargetTable>();
+        var rows = new List<ActualRow>();
+        var generator = new ActualsGenerator { BadShare = ActualsGenerator.BenchBadShare };
+        for (var index = 0; rows.Count < rowCount; index++)
+        {
+            var table = new Generator().Table(index);
+            table = table with { Project = table.Project with { Department = XlsxDepartment } };
+            tables.Add(table);
+            rows.AddRange(generator.Rows(table, index, Period.YearEnd, rows.Count + 2).Take(rowCount - rows.Count));
+        }
+        var csv = new MemoryStream();
+        FlatTableWriter.WriteCsv(new StreamWriter(csv, FlatTableWriter.Utf8WithBom, leaveOpen: true) { AutoFlush = true }, tables, repeatProjectColumns: false);
+        var clean = rows.Where(r => !ActualsGenerator.IsBad(r)).ToList();
+        return (csv.ToArray(), ActualsXlsx(rows), ActualsXlsx(clean), tables.Count, rows.Count - clean.Count);
+    }
+
+    private const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    private static string[] Cells(ActualRow row) =>
+        [row.Year, row.Department, row.Project, row.Category, row.Subcategory, row.Indicator, "", row.Value, row.Deviation];
+
+    /// <summary>Rows under the year-end template's header, as a department fills the template in.</summary>
+    private static byte[] ActualsCsv(IEnumerable<ActualRow> rows)
+    {
+        var text = new StringBuilder();
+        text.AppendJoin(',', ActualsTemplate.Columns(Period.YearEnd)).Append('\n');
+        foreach (var row in rows)
+            text.AppendJoin(',', Cells(row).Select(Quote)).Append('\n');
+        return FlatTableWriter.Utf8WithBom.GetPreamble().Concat(Encoding.UTF8.GetBytes(text.ToString())).ToArray();
+    }
+
+    private static string Quote(string cell) =>
+        cell.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
+
+    private static byte[] ActualsXlsx(List<ActualRow> rows)
+    {
+        var columns = ActualsTemplate.Columns(Period.YearEnd);
+        var sheetRows = rows.Select(row =>
+        {
+            var cells = Cells(row);
+            IDictionary<string, object?> sheetRow = new Dictionary<string, object?>(columns.Count);
+            for (var i = 0; i < columns.Count; i++)
+                sheetRow[columns[i]] = cells[i];
+            return sheetRow;
+        });
+        var stream = new MemoryStream();
+        MiniExcel.SaveAs(stream, sheetRows, printHeader: true, sheetName: ActualsTemplate.SheetName(Period.YearEnd), excelType: ExcelType.XLSX);
+        return stream.ToArray();
+    }
+
+    /// <summary>The service over a fresh throwaway cluster, with a finance key.</summary>
+    private sealed class Service : IAsyncDisposable
+    {
+        private LocalPostgres _cluster = null!;
+        private WebApplication _app = null!;
+        private Uri _address = null!;
+
+        public HttpClient Finance { get; private set; } = null!;
+
+        public static async Task<Service> StartAsync()
+        {
+            var service = new Service();
+            service._cluster = await LocalPostgres.StartAsync(Path.Combine(Path.GetTempPath(), "budgeteval-bench-pg"));
+            await service._cluster.CreateDatabaseAsync("bench");
+            var builder = ServiceHost.CreateBuilder();
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:BudgetEvaluation"] = service._cluster.ConnectionString("bench"),
+                [ServiceOptions.BootstrapKeyVariable] = "",
+                ["BudgetEvaluation:MaxRequestBytes"] = (1L << 30).ToString(CultureInfo.InvariantCulture),
+                ["BudgetEvaluation:Jobs:QueuePollInterval"] = "00:00:00.200",
+                ["BudgetEvaluation:Jobs:SchedulePollingInterval"] = "00:00:01",
+            });
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            builder.Logging.AddSimpleConsole();
+            builder.Logging.AddFilter((_, level) => level >= LogLevel.Warning);
+            service._app = ServiceHost.Build(builder);
+            await service._app.StartAsync();
+            service._address = new Uri(service._app.Urls.Single());
+            service.Finance = service.Client((await service._app.Services.GetRequiredService<ApiKeyStore>().CreateAsync(Roles.Finance, null, "bench", Actor.System)).Key);
+            return service;
+        }
+
+        public async Task<HttpClient> KeyAsync(string role, string department) =>
+            Client((await _app.Services.GetRequiredService<ApiKeyStore>().CreateAsync(role, department, "bench", Actor.System)).Key);
+
+        private HttpClient Client(string key)
+        {
+            var client = new HttpClient { BaseAddress = _address, Timeout = Timeout.InfiniteTimeSpan };
+            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+            client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            return client;
+        }
+
+        public async Task<HttpResponseMessage> Post(HttpClient client, string path, byte[] content, string fileName, string contentType)
+        {
+            var file = new ByteArrayContent(content);
+            file.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+            return await client.PostAsync(path, new MultipartFormDataContent { { file, "file", fileName } });
+        }
+
+        /// <summary>Posts a file; anything but 200 stops the bench with the service's answer.</summary>
+        public async Task<JsonNode> PostFileAsync(HttpClient client, string path, byte[] content, string fileName, string contentType)
+        {
+            using var response = await Post(client, path, content, fileName, contentType);
+            var body = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode != HttpStatusCode.OK)
+                throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {body[..Math.Min(body.Length, 2000)]}");
+            return JsonNode.Parse(body)!;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            await _cluster.DisposeAsync();
+        }
+    }
+
+    /// <summary>The process's working set sampled every 50 ms: the highest since the last <see cref="Phase"/>, in MiB.</summary>
+    private sealed class PeakSampler
+    {
+        private long _peak;
+
+        public PeakSampler()
+        {
+            var thread = new Thread(() =>
+            {
+                using var process = Process.GetCurrentProcess();
+                while (true)
+                {
+                    process.Refresh();
+                    var current = process.WorkingSet64;
+                    long seen;
+                    do
+                        seen = Interlocked.Read(ref _peak);
+                    while (current > seen && Interlocked.CompareExchange(ref _peak, current, seen) != seen);
+                    Thread.Sleep(50);
+                }
+            }) { IsBackground = true };
+            thread.Start();
+        }
+
+        public double Phase()
+        {
+            using var process = Process.GetCurrentProcess();
+            process.Refresh();
+            var peak = Math.Max(Interlocked.Exchange(ref _peak, process.WorkingSet64), process.WorkingSet64);
+            return peak / 1048576.0;
+        }
+    }
+}
