@@ -9,6 +9,7 @@ using BudgetEvaluation.Jobs.Sources;
 using BudgetEvaluation.Scoring;
 using Hangfire;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace BudgetEvaluation.Jobs;
 
@@ -35,12 +36,16 @@ public sealed partial class DepartmentJob(
     IEnumerable<IActualsSource> sources,
     IBackgroundJobClient jobs,
     IOptions<ServiceOptions> options,
+    NpgsqlDataSource dataSource,
     ILogger<DepartmentJob> logger)
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    // Hangfire's own retries only catch what this method could not record (the database itself failing).
-    [AutomaticRetry(Attempts = 3)]
+    // Hangfire's own retries only catch what this method could not record: the database itself unreachable (a
+    // restart, an outage). Its default delays are random (15–45 s, then 30–90 s, then 1.5–3 min) and three
+    // attempts end after about 5 minutes, leaving the run "running" for good; these fixed delays retry soon after a
+    // restart and outlast an outage of 20 minutes (RunRestartTests).
+    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [5, 15, 60, 300, 900])]
     [DisplayName("评分：运行 {0} 主管部门 {1}")]
     public async Task RunAsync(long runId, long departmentId, CancellationToken cancellationToken)
     {
@@ -96,6 +101,10 @@ public sealed partial class DepartmentJob(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // A restart breaks every idle connection in the pool and Npgsql finds each broken only when it uses it:
+            // emptied here, recording the failure below gets a fresh one once the database is back.
+            if (DatabaseFaults.IsConnectionLost(ex))
+                dataSource.Clear();
             if (retryAfter is { } delay)
             {
                 await departments.RetryingAsync(runId, departmentId,

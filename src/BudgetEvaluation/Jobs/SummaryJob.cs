@@ -63,7 +63,8 @@ public sealed partial class SummaryJob(
     AuditLog audit,
     ILogger<SummaryJob> logger)
 {
-    [AutomaticRetry(Attempts = 3)]
+    // As DepartmentJob: a database restart or outage of up to 20 minutes must not leave the run unfinished.
+    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [5, 15, 60, 300, 900])]
     [DisplayName("评分：运行 {0} 汇总")]
     public async Task RunAsync(long runId, CancellationToken cancellationToken)
     {
