@@ -58,7 +58,9 @@ public static class ActualsFile
     {
         System.Text.DecoderFallbackException => "编码无法识别，请保存为 UTF-8 或 GB18030",
         InvalidDataException or System.Xml.XmlException or FormatException or DocumentFormat.OpenXml.Packaging.OpenXmlPackageException => "不是有效的 Excel 文件或已损坏",
-        _ => ex.GetType().Name,
+        // Any other reader failure (e.g. a cell reference past column XFD) is a malformed workbook too; the
+        // exception's type name means nothing to the person who uploaded it.
+        _ => "文件内容不符合 Excel 或 CSV 格式",
     };
 
     /// <summary>Header names as people write them: spaces, full-width brackets and (程) removed.</summary>

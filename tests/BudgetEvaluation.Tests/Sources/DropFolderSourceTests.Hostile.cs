@@ -45,7 +45,7 @@ public partial class DropFolderSourceTests
                 for (var i = 0; i < 1_500; i++)
                     zip.CreateEntry($"xl/media/image{i}.png");
             }), "[文件]：XLSX 文件包含 1500 个部件，超过上限 1000 个：不是正常的 Excel 文件"),
-            ("far.xlsx", Xlsx(p => WriteXlsx(p, [["项目名称", "三级指标"]], reference: c => c == 0 ? "A" : "ZZZZZZ")), "[文件]：文件无法读取（ArgumentOutOfRangeException）：请确认是有效的 .xlsx 或 .csv 文件"),
+            ("far.xlsx", Xlsx(p => WriteXlsx(p, [["项目名称", "三级指标"]], reference: c => c == 0 ? "A" : "ZZZZZZ")), "[文件]：文件无法读取（文件内容不符合 Excel 或 CSV 格式）：请确认是有效的 .xlsx 或 .csv 文件"),
             ("junk.xlsx", junk, "[文件]：无法读取 XLSX 文件：不是有效的 Excel 文件或已损坏"),
             ("junk.csv", junk, "第1行 [第1列]：单元格含有控制字符（如 NUL），文件可能已损坏或不是文本"),
             ("big-cell.xlsx", Xlsx(p => WriteXlsx(p, [ActualsHeader.Split(','), ["物业管理费", "产出指标", "数量指标", "物业服务面积", "1", new string('因', tenMegabytes)]])),
