@@ -46,6 +46,17 @@ public static class Browser
         return await context.NewPageAsync();
     }
 
+    /// <summary>A new page signed in with <paramref name="key"/> through the sign-in form, on the dashboard.</summary>
+    public static async Task<IPage> SignedInPageAsync(Uri baseAddress, string key, bool javaScript = true)
+    {
+        var page = await NewPageAsync(baseAddress, javaScript);
+        await page.GotoAsync("/");
+        await page.FillAsync("#key", key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登 录" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".session")).ToBeVisibleAsync();
+        return page;
+    }
+
     /// <summary>Saves a full-page screenshot under artifacts/screenshots of the repository (git-ignored).</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {

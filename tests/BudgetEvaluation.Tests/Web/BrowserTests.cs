@@ -200,13 +200,5 @@ public class BrowserTests(WebFixture service) : IClassFixture<WebFixture>
         await page.PdfAsync(new() { Path = Path.Combine(Browser.ScreenshotFolder, "reasons-mid-year.pdf"), PreferCSSPageSize = true, PrintBackground = true });
     }
 
-    private async Task<IPage> SignInAsync(string key, bool javaScript = true)
-    {
-        var page = await Browser.NewPageAsync(service.BaseAddress, javaScript);
-        await page.GotoAsync("/");
-        await page.FillAsync("#key", key);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登 录" }).ClickAsync();
-        await Expect(page.Locator(".session")).ToBeVisibleAsync();
-        return page;
-    }
+    private Task<IPage> SignInAsync(string key, bool javaScript = true) => Browser.SignedInPageAsync(service.BaseAddress, key, javaScript);
 }

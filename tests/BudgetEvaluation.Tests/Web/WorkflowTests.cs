@@ -214,13 +214,5 @@ public partial class WorkflowTests(WebFixture service) : IClassFixture<WebFixtur
         return path;
     }
 
-    private async Task<IPage> SignInAsync(string key, bool javaScript = true)
-    {
-        var page = await Browser.NewPageAsync(service.BaseAddress, javaScript);
-        await page.GotoAsync("/");
-        await page.FillAsync("#key", key);
-        await page.GetByRole(AriaRole.Button, new() { Name = "登 录" }).ClickAsync();
-        await Expect(page.Locator(".session")).ToBeVisibleAsync();
-        return page;
-    }
+    private Task<IPage> SignInAsync(string key, bool javaScript = true) => Browser.SignedInPageAsync(service.BaseAddress, key, javaScript);
 }
