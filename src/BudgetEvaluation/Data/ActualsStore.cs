@@ -153,7 +153,12 @@ public sealed class ActualsStore(NpgsqlDataSource dataSource)
     /// the uploads that were current then (a run scores what existed when it was requested, however often it is re-run).
     /// </summary>
     public async Task<IReadOnlyList<CurrentActualRow>> CurrentRowsAsync(
-        int year, Period period, long? departmentId = null, long? projectId = null, DateTime? at = null, CancellationToken cancellationToken = default)
+        int year, Period period, long? departmentId = null, long? projectId = null, DateTime? at = null, CancellationToken cancellationToken = default) =>
+        await CurrentRowsAsync(year, period, departmentId, projectId, at, projectIds: null, cancellationToken);
+
+    /// <summary>As above, for the projects among <paramref name="projectIds"/> only (null: all): one run chunk's rows.</summary>
+    public async Task<IReadOnlyList<CurrentActualRow>> CurrentRowsAsync(
+        int year, Period period, long? departmentId, long? projectId, DateTime? at, long[]? projectIds, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<CurrentActualRow>(new CommandDefinition(
@@ -166,6 +171,7 @@ public sealed class ActualsStore(NpgsqlDataSource dataSource)
                 WHERE u.status = 'accepted' AND u.period = @period AND p.year = @year
                   AND (CAST(@departmentId AS bigint) IS NULL OR p.department_id = @departmentId)
                   AND (CAST(@projectId AS bigint) IS NULL OR p.id = @projectId)
+                  AND (CAST(@projectIds AS bigint[]) IS NULL OR p.id = ANY(@projectIds))
                   AND (CAST(@at AS timestamptz) IS NULL OR u.uploaded_at <= @at)
                 ORDER BY r.project_id, u.id DESC)
             SELECT c.project_id, c.upload_id, c.file_name, c.uploaded_at, r.line, r.indicator_path, r.raw_value,
@@ -174,7 +180,7 @@ public sealed class ActualsStore(NpgsqlDataSource dataSource)
             JOIN actual_rows r ON r.upload_id = c.upload_id AND r.project_id = c.project_id
             ORDER BY c.project_id, r.line
             """,
-            new { year, period = period.Code(), departmentId, projectId, at }, cancellationToken: cancellationToken));
+            new { year, period = period.Code(), departmentId, projectId, at, projectIds }, cancellationToken: cancellationToken));
         return rows.AsList();
     }
 

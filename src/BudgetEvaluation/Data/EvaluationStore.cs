@@ -3,6 +3,7 @@ using BudgetEvaluation.Core.Import;
 using BudgetEvaluation.Core.Targets;
 using Dapper;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace BudgetEvaluation.Data;
 
@@ -160,28 +161,38 @@ public sealed class EvaluationStore(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM indicator_scores WHERE result_id = ANY(@resultIds)",
             new { resultIds = ids.Values.ToArray() }, transaction, cancellationToken: cancellationToken));
-        var scores = results.SelectMany(r => r.Indicators.Select((i, position) => (ResultId: ids[r.ProjectId], Position: position, Score: i))).ToList();
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO indicator_scores (result_id, position, indicator_path, target, actual, points, score, status, warning, explanation)
-            SELECT * FROM unnest(@resultIds, @positions, @paths, @targets, @actuals, @points, @scores, @statuses, @warnings, @explanations)
-            """,
-            new
+        // The indicator scores (15–30 rows per result) by binary COPY: the bulk of a run's rows, written without
+        // building a statement's arrays for them.
+        await using (var writer = await connection.BeginBinaryImportAsync(
+            "COPY indicator_scores (result_id, position, indicator_path, target, actual, points, score, status, warning, explanation) FROM STDIN (FORMAT BINARY)",
+            cancellationToken))
+        {
+            foreach (var result in results)
             {
-                resultIds = scores.Select(s => s.ResultId).ToArray(),
-                positions = scores.Select(s => s.Position).ToArray(),
-                paths = scores.Select(s => s.Score.IndicatorPath).ToArray(),
-                targets = scores.Select(s => s.Score.Target).ToArray(),
-                actuals = scores.Select(s => s.Score.Actual).ToArray(),
-                points = scores.Select(s => s.Score.Points).ToArray(),
-                scores = scores.Select(s => s.Score.Score).ToArray(),
-                statuses = scores.Select(s => s.Score.Status).ToArray(),
-                warnings = scores.Select(s => s.Score.Warning).ToArray(),
-                explanations = scores.Select(s => s.Score.Explanation).ToArray(),
-            },
-            transaction, cancellationToken: cancellationToken));
+                var resultId = ids[result.ProjectId];
+                for (var position = 0; position < result.Indicators.Count; position++)
+                {
+                    var score = result.Indicators[position];
+                    await writer.StartRowAsync(cancellationToken);
+                    await writer.WriteAsync(resultId, NpgsqlDbType.Bigint, cancellationToken);
+                    await writer.WriteAsync(position, NpgsqlDbType.Integer, cancellationToken);
+                    await writer.WriteAsync(score.IndicatorPath, NpgsqlDbType.Text, cancellationToken);
+                    await writer.WriteAsync(score.Target, NpgsqlDbType.Text, cancellationToken);
+                    await WriteNullableAsync(writer, score.Actual, NpgsqlDbType.Text, cancellationToken);
+                    await WriteNullableAsync(writer, score.Points, NpgsqlDbType.Numeric, cancellationToken);
+                    await WriteNullableAsync(writer, score.Score, NpgsqlDbType.Numeric, cancellationToken);
+                    await WriteNullableAsync(writer, score.Status, NpgsqlDbType.Text, cancellationToken);
+                    await WriteNullableAsync(writer, score.Warning, NpgsqlDbType.Text, cancellationToken);
+                    await writer.WriteAsync(score.Explanation, NpgsqlDbType.Text, cancellationToken);
+                }
+            }
+            await writer.CompleteAsync(cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
     }
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
+        value is null ? writer.WriteNullAsync(cancellationToken) : writer.WriteAsync(value, type, cancellationToken);
 
     /// <summary>Stores the run's summary and marks it finished: succeeded, or failed with <paramref name="error"/>.</summary>
     public async Task FinishWithSummaryAsync(long runId, string summary, string? error, CancellationToken cancellationToken = default) =>

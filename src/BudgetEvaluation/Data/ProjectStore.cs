@@ -181,7 +181,16 @@ public sealed class ProjectStore(NpgsqlDataSource dataSource)
     /// The current rules of every project of a year (optionally one department's), for a scoring run or an upload;
     /// with <paramref name="at"/>, the rules that were current then (a run scores what existed when it was requested).
     /// </summary>
-    public async Task<IReadOnlyList<StoredRules>> CurrentRulesAsync(int year, long? departmentId, DateTime? at = null, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<StoredRules>> CurrentRulesAsync(int year, long? departmentId, DateTime? at = null, CancellationToken cancellationToken = default) =>
+        CurrentRulesAsync(year, departmentId, at, afterProjectId: null, limit: null, cancellationToken);
+
+    /// <summary>
+    /// One page of <see cref="CurrentRulesAsync(int, long?, DateTime?, CancellationToken)"/>: at most
+    /// <paramref name="limit"/> projects with ids above <paramref name="afterProjectId"/>, so a run holds one chunk's
+    /// rules text at a time however large the department.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredRules>> CurrentRulesAsync(
+        int year, long? departmentId, DateTime? at, long? afterProjectId, int? limit, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<StoredRules>(new CommandDefinition(
@@ -193,9 +202,11 @@ public sealed class ProjectStore(NpgsqlDataSource dataSource)
                 WHERE project_id = p.id AND (CAST(@at AS timestamptz) IS NULL OR created_at <= @at)
                 ORDER BY version DESC LIMIT 1) r ON true
             WHERE p.year = @year AND (CAST(@departmentId AS bigint) IS NULL OR p.department_id = @departmentId)
+              AND (CAST(@afterProjectId AS bigint) IS NULL OR p.id > @afterProjectId)
             ORDER BY p.id
+            LIMIT @limit
             """,
-            new { year, departmentId, at }, cancellationToken: cancellationToken));
+            new { year, departmentId, at, afterProjectId, limit }, cancellationToken: cancellationToken));
         return rows.AsList();
     }
 

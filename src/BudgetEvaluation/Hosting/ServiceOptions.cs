@@ -62,7 +62,7 @@ public sealed class JobOptions
     public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>A department's projects are scored and stored in chunks of this many (one transaction each).</summary>
-    public int ChunkSize { get; set; } = 50;
+    public int ChunkSize { get; set; } = 500;
 
     /// <summary>
     /// Waits before each retry of a department whose source is down or whose attempt failed; when they are used up the

@@ -143,20 +143,33 @@ public sealed partial class DepartmentJob(
         return (files, down);
     }
 
-    /// <summary>Scores the department's projects in chunks, each stored in one transaction; returns the projects that could not be scored.</summary>
+    /// <summary>
+    /// Scores the department's projects in chunks, each loaded (rules and actuals in one query each), scored and
+    /// stored in one transaction; returns the projects that could not be scored (unreadable rules first, as before).
+    /// </summary>
     private async Task<List<ProjectError>> ScoreProjectsAsync(EvaluationRun run, Period period, long departmentId, DateTime actualsAt, CancellationToken cancellationToken)
     {
         var scheme = schemes.Find(run.Scheme) ?? throw new InvalidOperationException($"评分方案“{run.Scheme}”不存在");
-        var input = await scoring.LoadAsync(run.Year, period, departmentId, run.RequestedAt, actualsAt, cancellationToken);
         var evaluator = new Evaluator(scheme);
-        var errors = new List<ProjectError>(input.Errors);
-        foreach (var chunk in input.Projects.Chunk(Math.Max(1, options.Value.Jobs.ChunkSize)))
+        var chunkSize = Math.Max(1, options.Value.Jobs.ChunkSize);
+        var unreadable = new List<ProjectError>();
+        var failed = new List<ProjectError>();
+        var scored = 0;
+        long? after = null;
+        while (true)
         {
-            var (results, chunkErrors) = await ProjectScoring.ScoreAsync(evaluator, input, chunk, period, run.AsOf);
+            var input = await scoring.LoadAsync(run.Year, period, departmentId, run.RequestedAt, actualsAt, after, chunkSize, cancellationToken);
+            if (input.LastProjectId is not { } last)
+                break;
+            unreadable.AddRange(input.Errors);
+            var (results, chunkErrors) = await ProjectScoring.ScoreAsync(evaluator, input, input.Projects, period, run.AsOf);
             await runs.SaveResultsAsync(run.Id, departmentId, results, cancellationToken);
-            errors.AddRange(chunkErrors);
+            failed.AddRange(chunkErrors);
+            scored += results.Count;
+            after = last;
         }
-        Log.Scored(logger, run.Id, departmentId, input.Projects.Count - (errors.Count - input.Errors.Count), errors.Count);
+        var errors = unreadable.Concat(failed).ToList();
+        Log.Scored(logger, run.Id, departmentId, scored, errors.Count);
         return errors;
     }
 

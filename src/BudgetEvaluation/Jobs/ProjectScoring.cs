@@ -19,7 +19,11 @@ public sealed record ProjectError(long ProjectId, string Project, string Message
 /// <param name="Errors">Projects whose stored rules could not be read.</param>
 public sealed record ScoringInput(
     IReadOnlyList<LoadedProject> Projects, ActualsSet Actuals, IReadOnlyDictionary<long, List<ImportError>> Problems,
-    IReadOnlyDictionary<long, long> Uploads, IReadOnlyList<ProjectError> Errors);
+    IReadOnlyDictionary<long, long> Uploads, IReadOnlyList<ProjectError> Errors)
+{
+    /// <summary>The last project read (scored or in <see cref="Errors"/>): the next chunk starts after it; null when none was left.</summary>
+    public long? LastProjectId { get; init; }
+}
 
 /// <summary>
 /// Stored rules and actuals → Core's <see cref="Evaluator"/> → stored results: what a run's department job and the
@@ -31,30 +35,47 @@ public sealed class ProjectScoring(ProjectStore projects, ActualsStore actuals)
     /// The projects with the rules current at <paramref name="rulesAt"/> and the actuals current at
     /// <paramref name="actualsAt"/> (null: now). A project whose rules cannot be read is left out as an error.
     /// </summary>
+    public Task<ScoringInput> LoadAsync(
+        int year, Period period, long? departmentId, DateTime? rulesAt, DateTime? actualsAt, CancellationToken cancellationToken) =>
+        LoadAsync(year, period, departmentId, rulesAt, actualsAt, afterProjectId: null, limit: null, cancellationToken);
+
+    /// <summary>
+    /// One chunk of <see cref="LoadAsync(int, Period, long?, DateTime?, DateTime?, CancellationToken)"/>: at most
+    /// <paramref name="limit"/> projects by id after <paramref name="afterProjectId"/>, with only their actuals, so a
+    /// run's memory is bounded by the chunk, not by the department.
+    /// </summary>
     public async Task<ScoringInput> LoadAsync(
-        int year, Period period, long? departmentId, DateTime? rulesAt, DateTime? actualsAt, CancellationToken cancellationToken)
+        int year, Period period, long? departmentId, DateTime? rulesAt, DateTime? actualsAt, long? afterProjectId, int? limit, CancellationToken cancellationToken)
     {
-        var stored = await projects.CurrentRulesAsync(year, departmentId, rulesAt, cancellationToken);
-        var loaded = new List<LoadedProject>(stored.Count);
-        var errors = new List<ProjectError>();
-        foreach (var rules in stored)
-        {
-            var source = string.Create(CultureInfo.InvariantCulture, $"项目 {rules.ProjectId} 第 {rules.Version} 版规则");
-            try
-            {
-                loaded.Add(new LoadedProject(rules, RulesProject.Parse(rules.RulesText, source)));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                errors.Add(new ProjectError(rules.ProjectId, source, $"无法读取{source}：{ex.Message}"));
-            }
-        }
+        var stored = await projects.CurrentRulesAsync(year, departmentId, rulesAt, afterProjectId, limit, cancellationToken);
+        // Parsing the rules (tens of KB of JSON each) is most of a department's load: spread over the cores, each
+        // slot keeps its project's place so the order stays that of the query.
+        var parsed = new (LoadedProject? Project, ProjectError? Error)[stored.Count];
+        Parallel.For(0, stored.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            i => parsed[i] = Parse(stored[i]));
+        var loaded = parsed.Where(p => p.Project is not null).Select(p => p.Project!).ToList();
+        var errors = parsed.Where(p => p.Error is not null).Select(p => p.Error!).ToList();
         var rows = loaded.Count == 0
             ? []
-            : await actuals.CurrentRowsAsync(year, period, departmentId, at: actualsAt, cancellationToken: cancellationToken);
+            : await actuals.CurrentRowsAsync(year, period, departmentId, projectId: null, actualsAt,
+                limit is null ? null : loaded.Select(p => p.ProjectId).ToArray(), cancellationToken);
         var (set, problems) = Rebuild(loaded, rows, period);
         var uploads = rows.GroupBy(r => r.ProjectId).ToDictionary(g => g.Key, g => g.First().UploadId);
-        return new ScoringInput(loaded, set, problems, uploads, errors);
+        return new ScoringInput(loaded, set, problems, uploads, errors) { LastProjectId = stored.Count > 0 ? stored[^1].ProjectId : null };
+    }
+
+    private static (LoadedProject?, ProjectError?) Parse(StoredRules rules)
+    {
+        var source = string.Create(CultureInfo.InvariantCulture, $"项目 {rules.ProjectId} 第 {rules.Version} 版规则");
+        try
+        {
+            // The text is not needed once parsed: dropped so a department's projects do not hold it twice.
+            return (new LoadedProject(rules with { RulesText = "" }, RulesProject.Parse(rules.RulesText, source)), null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (null, new ProjectError(rules.ProjectId, source, $"无法读取{source}：{ex.Message}"));
+        }
     }
 
     /// <summary>
@@ -110,6 +131,9 @@ public sealed class ProjectScoring(ProjectStore projects, ActualsStore actuals)
     {
         var byId = loaded.ToDictionary(p => p.ProjectId);
         var problems = loaded.ToDictionary(p => p.ProjectId, _ => new List<ImportError>());
+        // Each project's indicators by path, looked up per stored row (a scan per row is quadratic in indicators).
+        var indicatorsOf = loaded.ToDictionary(p => p.ProjectId, p => p.Rules.Table.Indicators
+            .GroupBy(i => i.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal));
         // Rows of several uploads share line numbers: each gets its position here, mapped back for messages.
         var origins = new List<CurrentActualRow>();
         var rows = new List<ActualRow>();
@@ -121,7 +145,7 @@ public sealed class ProjectScoring(ProjectStore projects, ActualsStore actuals)
             string category, subcategory, name;
             if (row.IndicatorPath == ActualsSet.SpendingPath)
                 (category, subcategory, name) = (ActualsColumns.FundsCategory, "", ActualsColumns.SpendingIndicator);
-            else if (project.Rules.Table.Indicators.FirstOrDefault(i => i.Path == row.IndicatorPath) is { } indicator)
+            else if (indicatorsOf[row.ProjectId].GetValueOrDefault(row.IndicatorPath) is { } indicator)
                 (category, subcategory, name) = (indicator.Category, indicator.Subcategory, indicator.Name);
             else
             {
