@@ -46,6 +46,16 @@ public sealed class ActualsSet
     /// <summary>The indicator path a spending row is kept under.</summary>
     public const string SpendingPath = ActualsColumns.FundsCategory + "/" + ActualsColumns.SpendingIndicator;
 
+    /// <summary>
+    /// The 一级指标, 二级指标 and 三级指标 a row gives for a stored indicator path, as the current rules spell them:
+    /// 项目资金/执行数 for the spending row, else the names of <paramref name="indicator"/> (the rules' indicator of that
+    /// path); null when the rules no longer have it.
+    /// </summary>
+    public static (string Category, string Subcategory, string Indicator)? RowNames(string path, Indicator? indicator) =>
+        path == SpendingPath ? (ActualsColumns.FundsCategory, "", ActualsColumns.SpendingIndicator)
+        : indicator is null ? null
+        : (indicator.Category, indicator.Subcategory, indicator.Name);
+
     public ProjectActuals For(RulesProject project) =>
         _byProject.TryGetValue(project, out var actuals) ? actuals : new ProjectActuals();
 

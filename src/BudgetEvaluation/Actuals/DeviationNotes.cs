@@ -76,17 +76,11 @@ public sealed class DeviationNotes(StoredProjects projects, ActualsStore actuals
     private static Dictionary<string, string> Row(LoadedProject project, string path, string value, string deviation, string type, string likelihood, Period period)
     {
         var p = project.Rules.Project;
-        string category, subcategory, name;
-        if (path == ActualsSet.SpendingPath)
-            (category, subcategory, name) = (ActualsColumns.FundsCategory, "", ActualsColumns.SpendingIndicator);
-        else if (project.Rules.Table.Indicators.FirstOrDefault(i => i.Path == path) is { } indicator)
-            (category, subcategory, name) = (indicator.Category, indicator.Subcategory, indicator.Name);
-        else
-        {
-            // No longer in the rules (targets re-imported): the upload's check names the row, as it would a file's.
-            var parts = path.Split('/');
-            (category, subcategory, name) = (parts[0], parts.Length > 2 ? parts[1] : "", parts[^1]);
-        }
+        // A path no longer in the rules (targets re-imported) is written as stored: the upload's check names the row,
+        // as it would a file's.
+        var parts = path.Split('/');
+        var (category, subcategory, name) = ActualsSet.RowNames(path, project.Rules.Table.Indicators.FirstOrDefault(i => i.Path == path))
+            ?? (parts[0], parts.Length > 2 ? parts[1] : "", parts[^1]);
         var row = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [ActualsColumns.Year] = p.Year.ToString(CultureInfo.InvariantCulture),

@@ -142,17 +142,14 @@ public sealed class ProjectScoring(ProjectStore projects, ActualsStore actuals)
             if (!byId.TryGetValue(row.ProjectId, out var project))
                 continue;
             var p = project.Rules.Project;
-            string category, subcategory, name;
-            if (row.IndicatorPath == ActualsSet.SpendingPath)
-                (category, subcategory, name) = (ActualsColumns.FundsCategory, "", ActualsColumns.SpendingIndicator);
-            else if (indicatorsOf[row.ProjectId].GetValueOrDefault(row.IndicatorPath) is { } indicator)
-                (category, subcategory, name) = (indicator.Category, indicator.Subcategory, indicator.Name);
-            else
+            var names = ActualsSet.RowNames(row.IndicatorPath, indicatorsOf[row.ProjectId].GetValueOrDefault(row.IndicatorPath));
+            if (names is null)
             {
                 problems[row.ProjectId].Add(new ImportError(row.FileName, row.Line, ActualsColumns.Indicator,
                     $"项目“{p.Name}”当前的规则中没有指标“{row.IndicatorPath}”（目标表在上传后重新导入），按未填报计"));
                 continue;
             }
+            var (category, subcategory, name) = names.Value;
             origins.Add(row);
             rows.Add(new ActualRow
             {
