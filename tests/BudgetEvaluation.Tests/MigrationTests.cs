@@ -10,7 +10,7 @@ public class MigrationTests
     private static readonly string[] Tables =
     [
         "actual_rows", "actuals_uploads", "api_keys", "audit_log", "departments", "evaluation_results",
-        "evaluation_runs", "fiscal_years", "indicator_scores", "projects", "rule_sets", "run_departments", "schema_versions",
+        "evaluation_runs", "fiscal_years", "indicator_scores", "projects", "rule_packs", "rule_sets", "run_departments", "schema_versions",
     ];
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using RulesEngine.Models;
@@ -63,6 +64,21 @@ internal static class LeanWorkflows
     private static readonly ConcurrentDictionary<string, string> Pool = new(StringComparer.Ordinal);
 
     private const int PoolLimit = 200_000;
+
+    /// <summary>The shared copy of a UTF-8 text, looked up without allocating when it is already pooled.</summary>
+    public static string Pooled(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length > 3 * 400)
+            return Encoding.UTF8.GetString(utf8);
+        Span<char> chars = stackalloc char[utf8.Length];
+        var length = Encoding.UTF8.GetChars(utf8, chars);
+        if (PoolBySpan.TryGetValue(chars[..length], out var shared))
+            return shared;
+        return Pooled(new string(chars[..length]));
+    }
+
+    private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> PoolBySpan =
+        Pool.GetAlternateLookup<ReadOnlySpan<char>>();
 
     private static string Pooled(string text)
     {

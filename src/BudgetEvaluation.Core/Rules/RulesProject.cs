@@ -16,7 +16,7 @@ public sealed record RulesProject(TargetTable Table, IReadOnlyList<Workflow> Wor
     public string Fingerprint
     {
         get => _fingerprint ??= RuleRunners.Hash(JsonSerializer.Serialize(Workflows));
-        private init => _fingerprint = value;
+        internal init => _fingerprint = value;
     }
 
     public Project Project => Table.Project;
@@ -63,8 +63,11 @@ public sealed record RulesProject(TargetTable Table, IReadOnlyList<Workflow> Wor
         return result;
     }
 
-    public static RulesProject Parse(string json, string source) =>
-        new(RulesFile.Read(json), RulesFile.Workflows(json), source) { Fingerprint = RuleRunners.Hash(json) };
+    public static RulesProject Parse(string json, string source) => Parse(json, source, RuleRunners.Hash(json));
+
+    /// <param name="fingerprint">The text's SHA-256 in hex when already known (stored beside it), so it is not hashed again.</param>
+    public static RulesProject Parse(string json, string source, string fingerprint) =>
+        new(RulesFile.Read(json), RulesFile.Workflows(json), source) { Fingerprint = fingerprint.ToUpperInvariant() };
 
     /// <summary>Loads every rules file under a folder (or one file), in path order.</summary>
     public static List<RulesProject> LoadAll(string pathOrDirectory)

@@ -24,7 +24,10 @@ public sealed record ProjectRecord(long Id, int Year, long DepartmentId, string 
 public sealed record RuleSetVersion(long Id, int Version, string Sha256, string SourceFile, DateTime CreatedAt, string CreatedBy);
 
 /// <summary>A project's rules file as stored, for scoring: the rule-set id goes into every result.</summary>
-public sealed record StoredRules(long ProjectId, long DepartmentId, long RuleSetId, int Version, string RulesText);
+/// <param name="Sha256">Of the rules file's text: the rules' fingerprint.</param>
+/// <param name="Packed">The file packed for loading (<see cref="RulesPack"/>) when it has a current one.</param>
+/// <param name="RulesText">The file's text, read only when there is no current pack.</param>
+public sealed record StoredRules(long ProjectId, long DepartmentId, long RuleSetId, int Version, string Sha256, byte[]? Packed, string? RulesText);
 
 /// <summary>Fiscal years, departments, projects and their versioned rule sets.</summary>
 public sealed class ProjectStore(NpgsqlDataSource dataSource)
@@ -37,9 +40,16 @@ public sealed class ProjectStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Writing and packing each rules file is CPU work: done on every core before the transaction, not inside it.
+        var files = new (string Text, byte[]? Packed)[tables.Count];
+        Parallel.For(0, tables.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            var text = RulesFile.Serialize(tables[i]);
+            files[i] = (text, Pack(text, sourceFile));
+        });
         var saved = new List<SavedProject>(tables.Count);
-        foreach (var table in tables)
-            saved.Add(await SaveAsync(connection, transaction, table, RulesFile.Serialize(table), sourceFile, actor, cancellationToken));
+        for (var i = 0; i < tables.Count; i++)
+            saved.Add(await SaveAsync(connection, transaction, tables[i], files[i].Text, files[i].Packed, sourceFile, actor, cancellationToken));
         await AuditLog.WriteAsync(connection, transaction, actor, "targets.import", AuditOutcome.Succeeded, sourceFile,
             new
             {
@@ -60,7 +70,7 @@ public sealed class ProjectStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var saved = await SaveAsync(connection, transaction, table, rulesText, sourceFile, actor, cancellationToken);
+        var saved = await SaveAsync(connection, transaction, table, rulesText, Pack(rulesText, sourceFile), sourceFile, actor, cancellationToken);
         await AuditLog.WriteAsync(connection, transaction, actor, "rules.upload", AuditOutcome.Succeeded, sourceFile,
             new { file = sourceFile, project = new { saved.Id, saved.Year, saved.Department, saved.Name, saved.Version, saved.Change } },
             cancellationToken);
@@ -68,7 +78,11 @@ public sealed class ProjectStore(NpgsqlDataSource dataSource)
         return saved;
     }
 
-    private static async Task<SavedProject> SaveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TargetTable table, string text, string sourceFile, Actor actor, CancellationToken cancellationToken)
+    /// <summary>The pack of a rules file's text, or null when it has none (<see cref="RulesPack.Pack"/>).</summary>
+    public static byte[]? Pack(string rulesText, string source) => RulesPack.Pack(RulesProject.Parse(rulesText, source));
+
+    private static async Task<SavedProject> SaveAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, TargetTable table, string text, byte[]? packed, string sourceFile, Actor actor, CancellationToken cancellationToken)
     {
         var project = table.Project;
         await connection.ExecuteAsync(new CommandDefinition(
@@ -107,6 +121,10 @@ public sealed class ProjectStore(NpgsqlDataSource dataSource)
             RETURNING id
             """,
             new { projectId, version, text, sha256, sourceFile, createdBy = actor.Id }, transaction, cancellationToken: cancellationToken));
+        if (packed is not null)
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO rule_packs (rule_set_id, packed) VALUES (@ruleSetId, @packed)",
+                new { ruleSetId, packed }, transaction, cancellationToken: cancellationToken));
         return Saved(version == 1 ? ProjectChange.Created : ProjectChange.Versioned, ruleSetId, version);
     }
 
@@ -195,18 +213,22 @@ public sealed class ProjectStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<StoredRules>(new CommandDefinition(
             """
-            SELECT p.id AS project_id, p.department_id, r.id AS rule_set_id, r.version, r.rules_text
+            SELECT p.id AS project_id, p.department_id, r.id AS rule_set_id, r.version, r.sha256,
+                   CASE WHEN substring(k.packed FROM 1 FOR @headerLength) = @header THEN k.packed END AS packed,
+                   CASE WHEN substring(k.packed FROM 1 FOR @headerLength) = @header THEN NULL ELSE r.rules_text END AS rules_text
             FROM projects p
             JOIN LATERAL (
                 SELECT * FROM rule_sets
                 WHERE project_id = p.id AND (CAST(@at AS timestamptz) IS NULL OR created_at <= @at)
                 ORDER BY version DESC LIMIT 1) r ON true
+            LEFT JOIN rule_packs k ON k.rule_set_id = r.id
             WHERE p.year = @year AND (CAST(@departmentId AS bigint) IS NULL OR p.department_id = @departmentId)
               AND (CAST(@afterProjectId AS bigint) IS NULL OR p.id > @afterProjectId)
             ORDER BY p.id
             LIMIT @limit
             """,
-            new { year, departmentId, at, afterProjectId, limit }, cancellationToken: cancellationToken));
+            new { year, departmentId, at, afterProjectId, limit, header = RulesPack.Header, headerLength = RulesPack.Header.Length },
+            cancellationToken: cancellationToken));
         return rows.AsList();
     }
 

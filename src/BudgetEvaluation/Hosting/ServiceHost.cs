@@ -59,6 +59,8 @@ public static class ServiceHost
         services.AddSingleton<DemoData>();
         // Registered before the Hangfire server so the schema is in place before any job runs.
         services.AddHostedService<DatabaseStartup>();
+        services.AddSingleton<RulePacks>();
+        services.AddHostedService(provider => provider.GetRequiredService<RulePacks>());
         services.AddJobs(options.Jobs);
         services.AddActualsSources(options.Sources);
         return services;

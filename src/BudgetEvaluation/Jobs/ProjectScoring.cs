@@ -48,8 +48,8 @@ public sealed class ProjectScoring(ProjectStore projects, ActualsStore actuals)
         int year, Period period, long? departmentId, DateTime? rulesAt, DateTime? actualsAt, long? afterProjectId, int? limit, CancellationToken cancellationToken)
     {
         var stored = await projects.CurrentRulesAsync(year, departmentId, rulesAt, afterProjectId, limit, cancellationToken);
-        // Parsing the rules (tens of KB of JSON each) is most of a department's load: spread over the cores, each
-        // slot keeps its project's place so the order stays that of the query.
+        // Reading the rules (a pack of a few KB each, or tens of KB of JSON) is most of a department's load: spread
+        // over the cores, each slot keeps its project's place so the order stays that of the query.
         var parsed = new (LoadedProject? Project, ProjectError? Error)[stored.Count];
         Parallel.For(0, stored.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
             i => parsed[i] = Parse(stored[i]));
@@ -66,11 +66,11 @@ public sealed class ProjectScoring(ProjectStore projects, ActualsStore actuals)
 
     private static (LoadedProject?, ProjectError?) Parse(StoredRules rules)
     {
-        var source = string.Create(CultureInfo.InvariantCulture, $"项目 {rules.ProjectId} 第 {rules.Version} 版规则");
+        var source = StoredProjects.Source(rules);
         try
         {
-            // The text is not needed once parsed: dropped so a department's projects do not hold it twice.
-            return (new LoadedProject(rules with { RulesText = "" }, RulesProject.Parse(rules.RulesText, source)), null);
+            // The pack and text are not needed once read: dropped so a department's projects do not hold them twice.
+            return (new LoadedProject(rules with { Packed = null, RulesText = null }, StoredProjects.Read(rules)), null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
