@@ -65,6 +65,9 @@ public sealed class ActualsSet
         var byName = projects.ToLookup(p => NameKey(p.Project.Name), StringComparer.Ordinal);
         // First line of each project's spending row and each indicator's row, blank or not, to name duplicates.
         var seen = new Dictionary<RulesProject, Dictionary<string, int>>(ReferenceEqualityComparer.Instance);
+        // Each project's indicators by name key, built on its first row: comparing every row with every indicator's
+        // key recomputed was most of matching a province's rows.
+        var indicatorsByName = new Dictionary<RulesProject, ILookup<string, Indicator>>(ReferenceEqualityComparer.Instance);
         foreach (var row in rows)
         {
             if (set.Errors.Count >= InputLimits.MaxErrors)
@@ -85,7 +88,9 @@ public sealed class ActualsSet
                 AcceptSpending(row, actuals, project, fileName, set.Errors);
                 continue;
             }
-            var indicator = FindIndicator(row, project, fileName, set.Errors);
+            if (!indicatorsByName.TryGetValue(project, out var byIndicatorName))
+                indicatorsByName[project] = byIndicatorName = project.Table.Indicators.ToLookup(i => NameKey(i.Name), StringComparer.Ordinal);
+            var indicator = FindIndicator(row, project, byIndicatorName, fileName, set.Errors);
             if (indicator is null || IsDuplicate(row, project, indicator.Path, $"项目“{project.Project.Name}”的指标“{indicator.Name}”", seen, fileName, set.Errors))
                 continue;
             set.Rows.Add(new MatchedRow(row, project, indicator.Path));
@@ -131,10 +136,9 @@ public sealed class ActualsSet
             errors.Add(new ImportError(fileName, row.Line, ActualsColumns.Likelihood, $"完成目标可能性“{row.Likelihood}”应为：{string.Join("、", ActualsColumns.Likelihoods)}"));
     }
 
-    private static Indicator? FindIndicator(ActualRow row, RulesProject project, string fileName, List<ImportError> errors)
+    private static Indicator? FindIndicator(ActualRow row, RulesProject project, ILookup<string, Indicator> byName, string fileName, List<ImportError> errors)
     {
-        var name = NameKey(row.Indicator);
-        var candidates = project.Table.Indicators.Where(i => NameKey(i.Name) == name).ToList();
+        var candidates = byName[NameKey(row.Indicator)].ToList();
         if (row.Subcategory.Length > 0 && candidates.Count > 1)
             candidates = candidates.Where(i => NameKey(i.Subcategory) == NameKey(row.Subcategory)).ToList();
         if (candidates.Count == 1)

@@ -40,16 +40,22 @@ public sealed class ProjectStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // Writing and packing each rules file is CPU work: done on every core before the transaction, not inside it.
-        var files = new (string Text, byte[]? Packed)[tables.Count];
-        Parallel.For(0, tables.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
-        {
-            var text = RulesFile.Serialize(tables[i]);
-            files[i] = (text, Pack(text, sourceFile));
-        });
         var saved = new List<SavedProject>(tables.Count);
-        for (var i = 0; i < tables.Count; i++)
-            saved.Add(await SaveAsync(connection, transaction, tables[i], files[i].Text, files[i].Packed, sourceFile, actor, cancellationToken));
+        // Writing and packing each rules file is CPU work: done on every core, a batch at a time so that only a
+        // batch's texts (tens of KB each) are held, between the batch's inserts.
+        const int batchSize = 256;
+        var files = new (string Text, byte[]? Packed)[Math.Min(batchSize, tables.Count)];
+        for (var start = 0; start < tables.Count; start += batchSize)
+        {
+            var count = Math.Min(batchSize, tables.Count - start);
+            Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            {
+                var text = RulesFile.Serialize(tables[start + i]);
+                files[i] = (text, Pack(text, sourceFile));
+            });
+            for (var i = 0; i < count; i++)
+                saved.Add(await SaveAsync(connection, transaction, tables[start + i], files[i].Text, files[i].Packed, sourceFile, actor, cancellationToken));
+        }
         await AuditLog.WriteAsync(connection, transaction, actor, "targets.import", AuditOutcome.Succeeded, sourceFile,
             new
             {
