@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -10,6 +11,7 @@ using BudgetEvaluation.Core.Import;
 using BudgetEvaluation.Core.Targets;
 using BudgetEvaluation.Data;
 using BudgetEvaluation.Hosting;
+using BudgetEvaluation.Jobs;
 using MiniExcelLibs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -155,6 +157,9 @@ internal static class ServiceBench
         GC.Collect();
 
         // The year-end run: started as the finance bureau starts it, timed until its status leaves queued/running.
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var postgresCpu = service.PostgresCpu();
+        service.Phases.Clear();
         clock.Restart();
         var started = await service.Finance.PostAsync($"/api/evaluations?year={Generator.Year}&period=year-end", null);
         var body = await started.Content.ReadAsStringAsync();
@@ -171,6 +176,14 @@ internal static class ServiceBench
         }
         result["runSeconds"] = clock.Elapsed.TotalSeconds;
         result["runPeakMiB"] = memory.Phase();
+        result["runCpuSeconds"] = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        result["runPostgresCpuSeconds"] = (service.PostgresCpu() - postgresCpu).TotalSeconds;
+        var phases = service.Phases.ToList();
+        result["loadSeconds"] = phases.Sum(p => p.Load) / 1000.0;
+        result["scoreSeconds"] = phases.Sum(p => p.Score) / 1000.0;
+        result["saveSeconds"] = phases.Sum(p => p.Save) / 1000.0;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{size:N0} projects: run CPU {(double)result["runCpuSeconds"]!:F1} s in the service process, {(double)result["runPostgresCpuSeconds"]!:F1} s in PostgreSQL; department jobs summed: load {(double)result["loadSeconds"]!:F1} s, score {(double)result["scoreSeconds"]!:F1} s, save {(double)result["saveSeconds"]!:F1} s"));
         result["status"] = (string?)status["status"];
         result["results"] = (int)status["results"]!;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -287,6 +300,37 @@ internal static class ServiceBench
 
         public HttpClient Finance { get; private set; } = null!;
 
+        /// <summary>Each department job's load, score and save milliseconds, from its log line.</summary>
+        public ConcurrentQueue<(long Load, long Score, long Save)> Phases { get; } = new();
+
+        /// <summary>CPU time of the cluster's processes so far: the postmaster and its children (backends, writers).</summary>
+        public TimeSpan PostgresCpu()
+        {
+            var postmaster = int.Parse(File.ReadLines(Path.Combine(_cluster.Folder, "data", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+            long ticks = 0;
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), CultureInfo.InvariantCulture, out var pid))
+                    continue;
+                string stat;
+                try
+                {
+                    stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                }
+                catch (IOException)
+                {
+                    continue;
+                }
+                // Fields after the command (which may hold spaces): state ppid ... utime (14th) stime (15th).
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
+                if (pid == postmaster || parent == postmaster)
+                    ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            // Linux reports in clock ticks of 1/100 s (USER_HZ).
+            return TimeSpan.FromSeconds(ticks / 100.0);
+        }
+
         public static async Task<Service> StartAsync()
         {
             var service = new Service();
@@ -304,7 +348,10 @@ internal static class ServiceBench
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole();
-            builder.Logging.AddFilter((_, level) => level >= LogLevel.Warning);
+            builder.Logging.AddFilter((category, level) => level >= LogLevel.Warning
+                || (category == typeof(DepartmentJob).FullName && level >= LogLevel.Information));
+            builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>((_, level) => level >= LogLevel.Warning);
+            builder.Logging.AddProvider(new PhaseLog(service.Phases));
             service._app = ServiceHost.Build(builder);
             await service._app.StartAsync();
             service._address = new Uri(service._app.Urls.Single());
@@ -378,6 +425,31 @@ internal static class ServiceBench
             process.Refresh();
             var peak = Math.Max(Interlocked.Exchange(ref _peak, process.WorkingSet64), process.WorkingSet64);
             return peak / 1048576.0;
+        }
+    }
+
+    /// <summary>Reads the department jobs' timing line (event 1416) by its structured values.</summary>
+    private sealed class PhaseLog(ConcurrentQueue<(long Load, long Score, long Save)> phases) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new Logger(phases);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ConcurrentQueue<(long Load, long Score, long Save)> phases) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (eventId.Id != 1416 || state is not IReadOnlyList<KeyValuePair<string, object?>> values)
+                    return;
+                long Value(string name) => values.FirstOrDefault(v => v.Key == name).Value is long ms ? ms : 0;
+                phases.Enqueue((Value("LoadMs"), Value("ScoreMs"), Value("SaveMs")));
+            }
         }
     }
 }
