@@ -72,6 +72,28 @@ public static class Runs
         return status;
     }
 
+    /// <summary>
+    /// The type and state of each Hangfire job of a run, in order, once none is still processing: the summary job marks
+    /// the run finished from inside itself, so Hangfire records it Succeeded a moment after the run reads succeeded.
+    /// </summary>
+    public static async Task<List<(string Type, string State)>> JobStatesAsync(string connectionString, long runId)
+    {
+        List<(string Type, string State)> jobs = [];
+        for (var i = 0; i < 100; i++)
+        {
+            jobs = await Database.QueryAsync<(string, string)>(connectionString,
+                """
+                SELECT invocationdata ->> 'Type', statename FROM hangfire.job
+                WHERE (arguments::jsonb) ->> 0 = @runId::text AND invocationdata ->> 'Type' LIKE 'BudgetEvaluation.Jobs.%'
+                ORDER BY id
+                """, new { runId });
+            if (jobs.All(j => j.State != "Processing"))
+                break;
+            await Task.Delay(100);
+        }
+        return jobs;
+    }
+
     /// <summary>What Hangfire knows of a run's job and its servers, for the message of a run that did not succeed.</summary>
     public static async Task<string> JobReportAsync(ServiceFixture service, long runId)
     {

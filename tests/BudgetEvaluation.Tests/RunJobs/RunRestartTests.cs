@@ -84,9 +84,7 @@ public class RunRestartTests(RunRestartFixture service) : IClassFixture<RunResta
         Assert.All(status["departments"]!.AsArray(), d => Assert.Equal(("succeeded", false), ((string?)d!["status"], (bool)d["late"]!)));
         // The two departments caught by the restart ran twice, the one queued behind them once.
         Assert.Equal([1, 2, 2], status["departments"]!.AsArray().Select(d => (int)d!["attempts"]!).Order());
-        Assert.All(await Database.QueryAsync<string>(Unpooled,
-                "SELECT statename FROM hangfire.job WHERE (arguments::jsonb) ->> 0 = @run::text AND invocationdata ->> 'Type' LIKE 'BudgetEvaluation.Jobs.%'", new { run }),
-            state => Assert.Equal("Succeeded", state));
+        Assert.All(await Runs.JobStatesAsync(Unpooled, run), job => Assert.Equal("Succeeded", job.State));
         Assert.Equal(await RowsAsync(clean), await RowsAsync(run));
         Assert.Equal(12, await Database.ScalarAsync<long>(Unpooled, "SELECT count(*) FROM evaluation_results WHERE run_id = @run", new { run }));
         Assert.Equal(192, await IndicatorScoresAsync(clean));

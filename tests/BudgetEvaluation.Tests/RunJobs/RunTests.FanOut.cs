@@ -17,12 +17,7 @@ public partial class RunTests
         // By name in code-point order, as everywhere.
         Assert.Equal([Industry, Science, Finance], view["departments"]!.AsArray().Select(d => (string)d!["department"]!));
         Assert.All(view["departments"]!.AsArray(), d => Assert.Equal(("succeeded", false, 1), ((string?)d!["status"], (bool)d["late"]!, (int)d["attempts"]!)));
-        var jobs = await Database.QueryAsync<(string Type, string State)>(service.ConnectionString,
-            """
-            SELECT invocationdata ->> 'Type', statename FROM hangfire.job
-            WHERE (arguments::jsonb) ->> 0 = @run::text AND invocationdata ->> 'Type' LIKE 'BudgetEvaluation.Jobs.%'
-            ORDER BY id
-            """, new { run });
+        var jobs = await Runs.JobStatesAsync(service.ConnectionString, run);
         Assert.Equal(
             [
                 ("BudgetEvaluation.Jobs.EvaluationJob, budgeteval", "Succeeded"),
