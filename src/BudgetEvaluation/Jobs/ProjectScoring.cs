@@ -175,7 +175,8 @@ public sealed class ProjectScoring(ProjectStore projects, ActualsStore actuals)
         return (set, problems);
     }
 
-    private static ProjectResult ToResult(LoadedProject project, long? uploadId, ProjectEvaluation evaluation, IReadOnlyList<ImportError> problems)
+    /// <summary>A project's evaluation as the row a run stores (public for the <c>save</c> benchmark).</summary>
+    public static ProjectResult ToResult(LoadedProject project, long? uploadId, ProjectEvaluation evaluation, IReadOnlyList<ImportError> problems)
     {
         var funds = evaluation.Funds;
         var indicators = new List<IndicatorScoreRecord>
