@@ -83,7 +83,7 @@ internal static class SaveBench
             results.Add((project.DepartmentId, ProjectScoring.ToResult(project, uploadId, evaluations[i], [])));
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"results built in {clock.Elapsed.TotalSeconds:F2} s; result JSON {results.Average(r => r.Result.ResultJson.Length):N0} chars on average, {results.Average(r => r.Result.Indicators.Count):F1} indicator scores"));
+            $"results built in {clock.Elapsed.TotalSeconds:F2} s; result JSON {results.Average(r => r.Result.ResultJson.Length):N0} chars on average, {results.Average(r => r.Result.Missing.Count):F2} indicators missing"));
         // As a department job chunks: per department, by project id.
         var chunks = results.GroupBy(r => r.DepartmentId)
             .SelectMany(g => g.Select(r => r.Result).Chunk(chunkSize).Select(c => (Department: g.Key, Results: c)))
@@ -111,6 +111,10 @@ internal static class SaveBench
         foreach (var row in await Rows(dataSource,
             "SELECT c.relname::text, pg_total_relation_size(c.oid) FROM pg_class c WHERE c.relname IN ('evaluation_results', 'indicator_scores') AND c.relkind = 'r'"))
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(string)row[0],-20} {(long)row[1] / 1048576.0,7:F1} MiB (with TOAST and indexes)"));
+
+        foreach (var row in await Rows(dataSource,
+            "SELECT coalesce(pg_column_compression(result), 'none'), count(*)::int, avg(pg_column_size(result))::float8, avg(octet_length(result::text))::float8 FROM evaluation_results GROUP BY 1"))
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"result column: {(int)row[1]:N0} values compressed {(string)row[0]}, {(double)row[2]:N0} bytes stored for {(double)row[3]:N0} bytes of text on average"));
 
         // Read back as the API does (RunResults): every result of the run, parsed into Core's model.
         var readPg = PostgresCpu(postmaster);
@@ -147,7 +151,7 @@ internal static class SaveBench
     /// CPU used so far by the cluster: the postmaster and its live children (backends, checkpointer, WAL writer…),
     /// plus what its exited children used (counted into the postmaster's cutime/cstime when it reaps them).
     /// </summary>
-    private static TimeSpan PostgresCpu(int postmaster)
+    public static TimeSpan PostgresCpu(int postmaster)
     {
         long ticks = 0;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))

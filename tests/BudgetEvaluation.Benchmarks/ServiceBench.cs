@@ -53,12 +53,12 @@ internal static class ServiceBench
             results.Add(result);
         }
         Console.WriteLine();
-        Console.WriteLine("| projects | indicators | import targets s | upload actuals s (uploads) | run s | run status | results | peak MiB import / upload / run | actuals rows |");
+        Console.WriteLine("| projects | indicators | import targets s | upload actuals s (uploads) | run s (CPU PostgreSQL / process) | run status | results | peak MiB import / upload / run | actuals rows |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---|---:|---:|---:|");
         foreach (var r in results)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {(int)r["projects"]!:N0} | {(int)r["indicators"]!:N0} | {(double)r["importSeconds"]!:F1} | {(double)r["uploadSeconds"]!:F1} ({(int)r["uploads"]!}) | {(double)r["runSeconds"]!:F1} | {(string)r["status"]!} | {(int)r["results"]!:N0} | {(double)r["importPeakMiB"]!:F0} / {(double)r["uploadPeakMiB"]!:F0} / {(double)r["runPeakMiB"]!:F0} | {(int)r["rows"]!:N0} |"));
+                $"| {(int)r["projects"]!:N0} | {(int)r["indicators"]!:N0} | {(double)r["importSeconds"]!:F1} | {(double)r["uploadSeconds"]!:F1} ({(int)r["uploads"]!}) | {(double)r["runSeconds"]!:F1} ({(double)r["runPostgresCpu"]!:F1} / {(double)r["runProcessCpu"]!:F1}) | {(string)r["status"]!} | {(int)r["results"]!:N0} | {(double)r["importPeakMiB"]!:F0} / {(double)r["uploadPeakMiB"]!:F0} / {(double)r["runPeakMiB"]!:F0} | {(int)r["rows"]!:N0} |"));
         }
         return 0;
     }
@@ -155,6 +155,8 @@ internal static class ServiceBench
         GC.Collect();
 
         // The year-end run: started as the finance bureau starts it, timed until its status leaves queued/running.
+        var pgBefore = SaveBench.PostgresCpu(service.Postmaster);
+        var selfBefore = Process.GetCurrentProcess().TotalProcessorTime;
         clock.Restart();
         var started = await service.Finance.PostAsync($"/api/evaluations?year={Generator.Year}&period=year-end", null);
         var body = await started.Content.ReadAsStringAsync();
@@ -170,11 +172,13 @@ internal static class ServiceBench
             await Task.Delay(200);
         }
         result["runSeconds"] = clock.Elapsed.TotalSeconds;
+        result["runPostgresCpu"] = (SaveBench.PostgresCpu(service.Postmaster) - pgBefore).TotalSeconds;
+        result["runProcessCpu"] = (Process.GetCurrentProcess().TotalProcessorTime - selfBefore).TotalSeconds;
         result["runPeakMiB"] = memory.Phase();
         result["status"] = (string?)status["status"];
         result["results"] = (int)status["results"]!;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{size:N0} projects: run {runId} {(string?)status["status"]} in {clock.Elapsed.TotalSeconds:F1} s, {(int)status["results"]!:N0} results{((string?)status["error"] is { } error ? ": " + error : "")}"));
+            $"{size:N0} projects: run {runId} {(string?)status["status"]} in {(double)result["runSeconds"]!:F1} s (CPU: PostgreSQL {(double)result["runPostgresCpu"]!:F1} s, this process {(double)result["runProcessCpu"]!:F1} s; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}), {(int)status["results"]!:N0} results{((string?)status["error"] is { } error ? ": " + error : "")}"));
         Console.WriteLine("RESULT " + result.ToJsonString());
         return (string?)status["status"] == "succeeded" ? 0 : 1;
     }
@@ -286,6 +290,9 @@ internal static class ServiceBench
         private Uri _address = null!;
 
         public HttpClient Finance { get; private set; } = null!;
+
+        /// <summary>The cluster's postmaster, whose processes' CPU the run is measured with.</summary>
+        public int Postmaster => int.Parse(File.ReadLines(Path.Combine(_cluster.Folder, "data", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
 
         public static async Task<Service> StartAsync()
         {
