@@ -123,6 +123,14 @@ internal static class SaveBench
         var parsed = read.Count(r => System.Text.Json.JsonSerializer.Deserialize<ProjectEvaluation>(r.Result, EvaluationJson.Options) is not null);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"read back       {clock.Elapsed.TotalSeconds,6:F2} s  {parsed:N0} results parsed  PostgreSQL CPU {(PostgresCpu(postmaster) - readPg).TotalSeconds,5:F2} s"));
+
+        // A run's progress as its status endpoint (and the e2e bench's poll every 200 ms) asks for it.
+        var countsPg = PostgresCpu(postmaster);
+        clock.Restart();
+        for (var i = 0; i < 20; i++)
+            await store.CountsAsync(runId);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"run counts      {clock.Elapsed.TotalMilliseconds / 20,6:F1} ms per call  PostgreSQL CPU {(PostgresCpu(postmaster) - countsPg).TotalMilliseconds / 20,5:F1} ms per call"));
         return parsed == size ? 0 : 1;
     }
 
