@@ -8,6 +8,7 @@ using BudgetEvaluation.Core.Import;
 //   dotnet run -c Release --project tests/BudgetEvaluation.Benchmarks -- bench [--sizes 1000,10000,100000] [--slow-max 10000] [--cases evaluator,compiled,...]
 //   dotnet run -c Release --project tests/BudgetEvaluation.Benchmarks -- e2e [--sizes 1000,10000]   (PostgreSQL + Hangfire, through the API)
 //   dotnet run -c Release --project tests/BudgetEvaluation.Benchmarks -- upload-xlsx [--rows 50000]
+//   dotnet run -c Release --project tests/BudgetEvaluation.Benchmarks -- save [--projects 10000] [--chunk 500] [--sql extra.sql]   (storing a run's results)
 //   dotnet run -c Release --project tests/BudgetEvaluation.Benchmarks -- micro   (BenchmarkDotNet: one project's workflow, per engine)
 var command = args.Length > 0 ? args[0] : "";
 switch (command)
@@ -26,6 +27,8 @@ switch (command)
         return ServiceBench.RunXlsx(args[1..]);
     case "upload-xlsx-case":
         return ServiceBench.RunXlsxCase(args[1..]);
+    case "save":
+        return SaveBench.Run(args[1..]);
     case "micro":
         return MicroBench.Run(args[1..]);
     default:

@@ -55,12 +55,12 @@ internal static class ServiceBench
             results.Add(result);
         }
         Console.WriteLine();
-        Console.WriteLine("| projects | indicators | import targets s | upload actuals s (uploads) | run s | run status | results | peak MiB import / upload / run | actuals rows |");
+        Console.WriteLine("| projects | indicators | import targets s | upload actuals s (uploads) | run s (CPU PostgreSQL / process) | run status | results | peak MiB import / upload / run | actuals rows |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---|---:|---:|---:|");
         foreach (var r in results)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {(int)r["projects"]!:N0} | {(int)r["indicators"]!:N0} | {(double)r["importSeconds"]!:F1} | {(double)r["uploadSeconds"]!:F1} ({(int)r["uploads"]!}) | {(double)r["runSeconds"]!:F1} | {(string)r["status"]!} | {(int)r["results"]!:N0} | {(double)r["importPeakMiB"]!:F0} / {(double)r["uploadPeakMiB"]!:F0} / {(double)r["runPeakMiB"]!:F0} | {(int)r["rows"]!:N0} |"));
+                $"| {(int)r["projects"]!:N0} | {(int)r["indicators"]!:N0} | {(double)r["importSeconds"]!:F1} | {(double)r["uploadSeconds"]!:F1} ({(int)r["uploads"]!}) | {(double)r["runSeconds"]!:F1} ({(double)r["runPostgresCpu"]!:F1} / {(double)r["runProcessCpu"]!:F1}) | {(string)r["status"]!} | {(int)r["results"]!:N0} | {(double)r["importPeakMiB"]!:F0} / {(double)r["uploadPeakMiB"]!:F0} / {(double)r["runPeakMiB"]!:F0} | {(int)r["rows"]!:N0} |"));
         }
         return 0;
     }
@@ -157,8 +157,8 @@ internal static class ServiceBench
         GC.Collect();
 
         // The year-end run: started as the finance bureau starts it, timed until its status leaves queued/running.
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var postgresCpu = service.PostgresCpu();
+        var pgBefore = SaveBench.PostgresCpu(service.Postmaster);
+        var selfBefore = Process.GetCurrentProcess().TotalProcessorTime;
         service.Phases.Clear();
         clock.Restart();
         var started = await service.Finance.PostAsync($"/api/evaluations?year={Generator.Year}&period=year-end", null);
@@ -175,19 +175,19 @@ internal static class ServiceBench
             await Task.Delay(200);
         }
         result["runSeconds"] = clock.Elapsed.TotalSeconds;
+        result["runPostgresCpu"] = (SaveBench.PostgresCpu(service.Postmaster) - pgBefore).TotalSeconds;
+        result["runProcessCpu"] = (Process.GetCurrentProcess().TotalProcessorTime - selfBefore).TotalSeconds;
         result["runPeakMiB"] = memory.Phase();
-        result["runCpuSeconds"] = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-        result["runPostgresCpuSeconds"] = (service.PostgresCpu() - postgresCpu).TotalSeconds;
         var phases = service.Phases.ToList();
         result["loadSeconds"] = phases.Sum(p => p.Load) / 1000.0;
         result["scoreSeconds"] = phases.Sum(p => p.Score) / 1000.0;
         result["saveSeconds"] = phases.Sum(p => p.Save) / 1000.0;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{size:N0} projects: run CPU {(double)result["runCpuSeconds"]!:F1} s in the service process, {(double)result["runPostgresCpuSeconds"]!:F1} s in PostgreSQL; department jobs summed: load {(double)result["loadSeconds"]!:F1} s, score {(double)result["scoreSeconds"]!:F1} s, save {(double)result["saveSeconds"]!:F1} s"));
+            $"{size:N0} projects: department jobs' time summed: load {(double)result["loadSeconds"]!:F1} s, score {(double)result["scoreSeconds"]!:F1} s, save {(double)result["saveSeconds"]!:F1} s"));
         result["status"] = (string?)status["status"];
         result["results"] = (int)status["results"]!;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{size:N0} projects: run {runId} {(string?)status["status"]} in {clock.Elapsed.TotalSeconds:F1} s, {(int)status["results"]!:N0} results{((string?)status["error"] is { } error ? ": " + error : "")}"));
+            $"{size:N0} projects: run {runId} {(string?)status["status"]} in {(double)result["runSeconds"]!:F1} s (CPU: PostgreSQL {(double)result["runPostgresCpu"]!:F1} s, this process {(double)result["runProcessCpu"]!:F1} s; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}), {(int)status["results"]!:N0} results{((string?)status["error"] is { } error ? ": " + error : "")}"));
         Console.WriteLine("RESULT " + result.ToJsonString());
         return (string?)status["status"] == "succeeded" ? 0 : 1;
     }
@@ -303,33 +303,8 @@ internal static class ServiceBench
         /// <summary>Each department job's load, score and save milliseconds, from its log line.</summary>
         public ConcurrentQueue<(long Load, long Score, long Save)> Phases { get; } = new();
 
-        /// <summary>CPU time of the cluster's processes so far: the postmaster and its children (backends, writers).</summary>
-        public TimeSpan PostgresCpu()
-        {
-            var postmaster = int.Parse(File.ReadLines(Path.Combine(_cluster.Folder, "data", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
-            long ticks = 0;
-            foreach (var dir in Directory.EnumerateDirectories("/proc"))
-            {
-                if (!int.TryParse(Path.GetFileName(dir), CultureInfo.InvariantCulture, out var pid))
-                    continue;
-                string stat;
-                try
-                {
-                    stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                }
-                catch (IOException)
-                {
-                    continue;
-                }
-                // Fields after the command (which may hold spaces): state ppid ... utime (14th) stime (15th).
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                var parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
-                if (pid == postmaster || parent == postmaster)
-                    ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            }
-            // Linux reports in clock ticks of 1/100 s (USER_HZ).
-            return TimeSpan.FromSeconds(ticks / 100.0);
-        }
+        /// <summary>The cluster's postmaster, whose processes' CPU the run is measured with.</summary>
+        public int Postmaster => int.Parse(File.ReadLines(Path.Combine(_cluster.Folder, "data", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
 
         public static async Task<Service> StartAsync()
         {

@@ -10,7 +10,7 @@ public class MigrationTests
     private static readonly string[] Tables =
     [
         "actual_rows", "actuals_uploads", "api_keys", "audit_log", "departments", "evaluation_results",
-        "evaluation_runs", "fiscal_years", "indicator_scores", "projects", "rule_packs", "rule_sets", "run_departments", "schema_versions",
+        "evaluation_runs", "fiscal_years", "projects", "rule_packs", "rule_sets", "run_departments", "schema_versions",
     ];
 
     [Fact]
@@ -79,5 +79,63 @@ public class MigrationTests
 
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
         Assert.Contains("只能追加", error.MessageText);
+    }
+
+    [Fact]
+    public async Task LeanResults_EarlierResultWithIndicatorScoreRows_ReadsTheSameScoresFromTheResult()
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync();
+        foreach (var script in Migrations.All.Where(s => string.CompareOrdinal(s, "0004") < 0))
+            await Database.ExecuteAsync(connectionString, Script(script));
+        // A result as 0001–0003 stored it: the indented JSON as jsonb, and its lines in indicator_scores.
+        await Database.ExecuteAsync(connectionString, """
+            INSERT INTO fiscal_years (year) VALUES (2026);
+            INSERT INTO departments (name) VALUES ('南通市科学技术局');
+            INSERT INTO projects (year, department_id, name) VALUES (2026, 1, '办公设备购置');
+            INSERT INTO rule_sets (project_id, version, rules, rules_text, sha256, source_file, created_by)
+            VALUES (1, 1, '{}', '{}', repeat('0', 64), 'seed.txt', 'system');
+            INSERT INTO evaluation_runs (year, period, as_of, scheme, requested_by) VALUES (2026, 'year-end', '2026-12-31', 'default', 'system');
+            INSERT INTO evaluation_results (run_id, project_id, rule_set_id, total, grade, result) VALUES (1, 1, 1, 27.75, '差', '{
+              "totalScore": 27.75,
+              "funds": { "annualBudget": 12.5, "spent": 11.25, "weight": 10, "score": 9, "warning": null, "explanation": "10 × 90% / 100% = 9" },
+              "indicators": [
+                { "category": "产出指标", "subcategory": "数量指标", "indicator": "设备购置采购数量", "target": "≥40台", "actual": "37台",
+                  "weight": 18.75, "score": 17.34375, "status": "partly", "warning": null, "explanation": "18.75 × 37 / 40 = 17.34" },
+                { "category": "效益指标", "subcategory": "社会效益", "indicator": "群众满意度", "target": "≥90%", "actual": null,
+                  "weight": 33.75, "score": 0, "status": "missing", "warning": null, "explanation": "未填报，得 0 分" }
+              ],
+              "missing": ["效益指标/社会效益/群众满意度"]
+            }');
+            INSERT INTO indicator_scores (result_id, position, indicator_path, target, actual, points, score, status, warning, explanation) VALUES
+                (1, 0, '项目资金/执行数', '全年预算数 12.5万元', '11.25', 10, 9, NULL, NULL, '10 × 90% / 100% = 9'),
+                (1, 1, '产出指标/数量指标/设备购置采购数量', '≥40台', '37台', 18.75, 17.34375, 'partly', NULL, '18.75 × 37 / 40 = 17.34'),
+                (1, 2, '效益指标/社会效益/群众满意度', '≥90%', NULL, 33.75, 0, 'missing', NULL, '未填报，得 0 分');
+            """);
+        const string Scores = """
+            SELECT concat_ws('|', result_id, position, indicator_path, target, actual, points, score, status, warning, explanation)
+            FROM indicator_scores ORDER BY result_id, position
+            """;
+        var before = await Database.QueryAsync<string>(connectionString, Scores);
+        var result = await Database.ScalarAsync<string>(connectionString, "SELECT result::text FROM evaluation_results");
+
+        await Database.ExecuteAsync(connectionString, Script("0004_lean_results.sql"));
+
+        Assert.Equal(
+            [
+                "1|0|项目资金/执行数|全年预算数 12.5万元|11.25|10.00|9.00|10 × 90% / 100% = 9",
+                "1|1|产出指标/数量指标/设备购置采购数量|≥40台|37台|18.75|17.34|partly|18.75 × 37 / 40 = 17.34",
+                "1|2|效益指标/社会效益/群众满意度|≥90%|33.75|0.00|missing|未填报，得 0 分",
+            ],
+            before);
+        Assert.Equal(before, await Database.QueryAsync<string>(connectionString, Scores));
+        Assert.Equal(result, await Database.ScalarAsync<string>(connectionString, "SELECT result::text FROM evaluation_results"));
+        Assert.Equal("""["效益指标/社会效益/群众满意度"]""", await Database.ScalarAsync<string>(connectionString, "SELECT missing::text FROM evaluation_results"));
+        Assert.Equal("v", await Database.ScalarAsync<string>(connectionString, "SELECT relkind::text FROM pg_class WHERE relname = 'indicator_scores'"));
+    }
+
+    private static string Script(string name)
+    {
+        using var stream = typeof(Migrations).Assembly.GetManifestResourceStream("migrations/" + name)!;
+        return new StreamReader(stream).ReadToEnd();
     }
 }

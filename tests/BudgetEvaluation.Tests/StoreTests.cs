@@ -113,24 +113,47 @@ public class StoreTests(StoreFixture db) : IClassFixture<StoreFixture>
         var store = new EvaluationStore(db.DataSource);
         var project = db.Projects[1];
         var runId = await store.CreateRunAsync(2026, Period.YearEnd, new DateOnly(2026, 12, 31), "default", Actor.System);
-        IndicatorScoreRecord[] indicators =
-        [
-            new("过程/资金管理/预算执行率", "=100%", "90%", 10m, 9m, "未达成", null, "10 × 90% / 100% = 9"),
-            new("产出指标/数量指标/物业服务面积", "=2517.03平方米", "2517.03平方米", 50m, 50m, "达成", null, "达成，得满分"),
-        ];
+        const string First = """{"totalScore":80,"funds":{"annualBudget":30,"spent":27,"weight":10,"score":9,"warning":null,"explanation":"10 × 90% / 100% = 9"},"indicators":[{"category":"产出指标","subcategory":"数量指标","indicator":"物业服务面积","target":"=2517.03平方米","actual":"2517.03平方米","weight":50,"score":50,"status":"met","warning":null,"explanation":"达成，得满分"}],"missing":[]}""";
+        const string Last = """{"totalScore":59,"funds":{"annualBudget":30,"spent":null,"weight":10,"score":0,"warning":null,"explanation":"未填报执行数，得 0 分"},"indicators":[],"missing":["产出指标/数量指标/物业服务面积"]}""";
 
-        await store.SaveResultAsync(runId, new ProjectResult(project.Id, project.RuleSetId, null, 80m, "良", null, """{"total":80}""", indicators));
-        await store.SaveResultAsync(runId, new ProjectResult(project.Id, project.RuleSetId, null, 59m, "差", null, """{"total":59}""", indicators[..1]));
+        await store.SaveResultAsync(runId, new ProjectResult(project.Id, project.RuleSetId, null, 80m, "良", null, First, []));
+        await store.SaveResultAsync(runId, new ProjectResult(project.Id, project.RuleSetId, null, 59m, "差", null, Last, ["产出指标/数量指标/物业服务面积"]));
 
         var result = Assert.Single(await store.ResultsAsync(runId));
         Assert.Equal(59m, result.Total);
         Assert.Equal("差", result.Grade);
-        Assert.Equal("""{"total": 59}""", result.Result);
-        var scores = await store.IndicatorScoresAsync(result.Id);
-        Assert.Equal(["过程/资金管理/预算执行率"], scores.Select(s => s.IndicatorPath).ToArray());
-        Assert.Equal(0, await Database.ScalarAsync<long>(db.ConnectionString,
-            "SELECT count(*) FROM indicator_scores s LEFT JOIN evaluation_results r ON r.id = s.result_id WHERE r.id IS NULL"));
+        Assert.Equal(Last, result.Result);
+        Assert.Equal(["全年预算数 30万元||10.00|0.00|||未填报执行数，得 0 分"],
+            (await store.IndicatorScoresAsync(result.Id)).Select(Line).ToArray());
+        Assert.Equal("""["产出指标/数量指标/物业服务面积"]""", await Database.ScalarAsync<string>(db.ConnectionString,
+            "SELECT missing::text FROM evaluation_results WHERE id = @id", new { id = result.Id }));
     }
+
+    [Fact]
+    public async Task IndicatorScores_StoredResult_ListsFundsThenEachIndicatorFromTheResult()
+    {
+        var store = new EvaluationStore(db.DataSource);
+        var project = db.Projects[3];
+        var runId = await store.CreateRunAsync(2026, Period.YearEnd, new DateOnly(2026, 12, 31), "default", Actor.System);
+        const string Json = """{"funds":{"annualBudget":12.5,"spent":11.25,"weight":10,"score":9,"warning":null,"explanation":"10 × 90% / 100% = 9"},"indicators":[{"category":"产出指标","subcategory":"数量指标","indicator":"物业服务面积","target":"=2517.03平方米","actual":"2517.03平方米","weight":18.75,"score":18.75,"status":"met","warning":null,"explanation":"达成，得满分"},{"category":"效益指标","subcategory":"社会效益","indicator":"群众满意度","target":"≥90%","actual":null,"weight":33.75,"score":0,"status":"missing","warning":null,"explanation":"未填报，得 0 分"}],"missing":["效益指标/社会效益/群众满意度"]}""";
+
+        await store.SaveResultAsync(runId, new ProjectResult(project.Id, project.RuleSetId, null, 27.75m, "差", null, Json, ["效益指标/社会效益/群众满意度"]));
+
+        var result = Assert.Single(await store.ResultsAsync(runId));
+        Assert.Equal(
+            [
+                "全年预算数 12.5万元|11.25|10.00|9.00|||10 × 90% / 100% = 9",
+                "=2517.03平方米|2517.03平方米|18.75|18.75|met||达成，得满分",
+                "≥90%||33.75|0.00|missing||未填报，得 0 分",
+            ],
+            (await store.IndicatorScoresAsync(result.Id)).Select(Line).ToArray());
+        Assert.Equal(["项目资金/执行数", "产出指标/数量指标/物业服务面积", "效益指标/社会效益/群众满意度"],
+            (await store.IndicatorScoresAsync(result.Id)).Select(s => s.IndicatorPath).ToArray());
+    }
+
+    private static string Line(IndicatorScoreRecord s) =>
+        string.Join('|', s.Target, s.Actual, s.Points?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            s.Score?.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Status, s.Warning, s.Explanation);
 
     [Fact]
     public async Task SaveResult_AnotherRun_KeepsTheEarlierRunsResult()

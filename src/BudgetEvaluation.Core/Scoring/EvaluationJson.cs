@@ -14,6 +14,9 @@ public static class EvaluationJson
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>The same on one line, as results are stored: a third less text to send and compress.</summary>
+    public static readonly JsonSerializerOptions Compact = new(Options) { WriteIndented = false };
+
     public static string Serialize(IReadOnlyList<ProjectEvaluation> evaluations) => JsonSerializer.Serialize(evaluations, Options);
 
     public static List<ProjectEvaluation> Deserialize(string json) =>

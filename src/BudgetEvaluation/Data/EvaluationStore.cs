@@ -3,7 +3,6 @@ using BudgetEvaluation.Core.Import;
 using BudgetEvaluation.Core.Targets;
 using Dapper;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace BudgetEvaluation.Data;
 
@@ -21,16 +20,17 @@ public sealed record EvaluationRun(
     long Id, int Year, string Period, DateOnly AsOf, string Scheme, string Status, string RequestedBy, DateTime RequestedAt,
     DateTime? StartedAt, DateTime? FinishedAt, string? HangfireJobId, string? Error, string Trigger = "api", string? Summary = null);
 
-/// <summary>One indicator's line in a result; a result lists them in the table's order.</summary>
+/// <summary>One indicator's line in a result (the <c>indicator_scores</c> view over the stored result); a result lists them in the table's order.</summary>
 public sealed record IndicatorScoreRecord(
     string IndicatorPath, string Target, string? Actual, decimal? Points, decimal? Score, string? Status, string? Warning, string Explanation);
 
 /// <summary>A project's result in a run, with the rules version and upload it used.</summary>
-/// <param name="ResultJson">The project's result as <c>budgeteval score --format json</c> writes it.</param>
+/// <param name="ResultJson">The project's result as <c>budgeteval score --format json</c> writes it (one line is enough).</param>
+/// <param name="Missing">The indicators without an actual (一级/二级/三级), for the run's summary.</param>
 /// <param name="Problems">Rows of the upload that did not fit the rules used (scored as not reported).</param>
 public sealed record ProjectResult(
     long ProjectId, long RuleSetId, long? UploadId, decimal? Total, string? Grade, string? Warning, string ResultJson,
-    IReadOnlyList<IndicatorScoreRecord> Indicators, IReadOnlyList<ImportError>? Problems = null);
+    IReadOnlyList<string> Missing, IReadOnlyList<ImportError>? Problems = null);
 
 /// <summary>A stored result, as read back.</summary>
 /// <param name="Problems">JSON array of {file, line, field, message}.</param>
@@ -116,13 +116,15 @@ public sealed class EvaluationStore(NpgsqlDataSource dataSource)
         SaveResultsAsync(runId, null, [result], cancellationToken);
 
     /// <summary>
-    /// Writes a chunk of results of a run in one transaction with three statements (arrays unnested server-side).
-    /// Keyed by run and project: a retried or re-run job updates its earlier rows in place (same ids) and replaces
-    /// their indicator scores, so the run ends with the same rows and no duplicates.
+    /// Writes a chunk of results of a run in one transaction with one statement (arrays unnested server-side). Keyed
+    /// by run and project: a retried or re-run job updates its earlier rows in place (same ids), so the run ends with
+    /// the same rows and no duplicates.
     /// </summary>
     /// <remarks>
-    /// With <paramref name="departmentId"/> the department's row of the run is locked first, so two jobs of one
-    /// department (a re-run racing a retry) write one after the other instead of colliding on the key.
+    /// <para>With <paramref name="departmentId"/> the department's row of the run is locked first, so two jobs of one
+    /// department (a re-run racing a retry) write one after the other instead of colliding on the key.</para>
+    /// <para>The result is the only copy of the indicator scores (the <c>indicator_scores</c> view reads them from
+    /// it): PostgreSQL runs on the cores that score, so a result costs one row (migration 0004).</para>
     /// </remarks>
     public async Task SaveResultsAsync(long runId, long? departmentId, IReadOnlyList<ProjectResult> results, CancellationToken cancellationToken = default)
     {
@@ -134,16 +136,16 @@ public sealed class EvaluationStore(NpgsqlDataSource dataSource)
             await connection.ExecuteAsync(new CommandDefinition(
                 "SELECT 1 FROM run_departments WHERE run_id = @runId AND department_id = @departmentId FOR UPDATE",
                 new { runId, departmentId }, transaction, cancellationToken: cancellationToken));
-        var ids = (await connection.QueryAsync<(long Id, long ProjectId)>(new CommandDefinition(
+        await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO evaluation_results (run_id, project_id, rule_set_id, upload_id, total, grade, warning, result, problems)
-            SELECT @runId, x.project_id, x.rule_set_id, x.upload_id, x.total, x.grade, x.warning, CAST(x.result AS jsonb), CAST(x.problems AS jsonb)
-            FROM unnest(@projects, @ruleSets, @uploads, @totals, @grades, @warnings, @results, @problems)
-                 AS x(project_id, rule_set_id, upload_id, total, grade, warning, result, problems)
+            INSERT INTO evaluation_results (run_id, project_id, rule_set_id, upload_id, total, grade, warning, result, missing, problems)
+            SELECT @runId, x.project_id, x.rule_set_id, x.upload_id, x.total, x.grade, x.warning,
+                   CAST(x.result AS json), CAST(x.missing AS jsonb), CAST(x.problems AS jsonb)
+            FROM unnest(@projects, @ruleSets, @uploads, @totals, @grades, @warnings, @results, @missing, @problems)
+                 AS x(project_id, rule_set_id, upload_id, total, grade, warning, result, missing, problems)
             ON CONFLICT (run_id, project_id) DO UPDATE SET
                 rule_set_id = EXCLUDED.rule_set_id, upload_id = EXCLUDED.upload_id, total = EXCLUDED.total, grade = EXCLUDED.grade,
-                warning = EXCLUDED.warning, result = EXCLUDED.result, problems = EXCLUDED.problems
-            RETURNING id, project_id
+                warning = EXCLUDED.warning, result = EXCLUDED.result, missing = EXCLUDED.missing, problems = EXCLUDED.problems
             """,
             new
             {
@@ -155,44 +157,12 @@ public sealed class EvaluationStore(NpgsqlDataSource dataSource)
                 grades = results.Select(r => r.Grade).ToArray(),
                 warnings = results.Select(r => r.Warning).ToArray(),
                 results = results.Select(r => r.ResultJson).ToArray(),
+                missing = results.Select(r => JsonSerializer.Serialize(r.Missing, ProblemsJson)).ToArray(),
                 problems = results.Select(r => JsonSerializer.Serialize(r.Problems ?? [], ProblemsJson)).ToArray(),
             },
-            transaction, cancellationToken: cancellationToken))).ToDictionary(r => r.ProjectId, r => r.Id);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM indicator_scores WHERE result_id = ANY(@resultIds)",
-            new { resultIds = ids.Values.ToArray() }, transaction, cancellationToken: cancellationToken));
-        // The indicator scores (15–30 rows per result) by binary COPY: the bulk of a run's rows, written without
-        // building a statement's arrays for them.
-        await using (var writer = await connection.BeginBinaryImportAsync(
-            "COPY indicator_scores (result_id, position, indicator_path, target, actual, points, score, status, warning, explanation) FROM STDIN (FORMAT BINARY)",
-            cancellationToken))
-        {
-            foreach (var result in results)
-            {
-                var resultId = ids[result.ProjectId];
-                for (var position = 0; position < result.Indicators.Count; position++)
-                {
-                    var score = result.Indicators[position];
-                    await writer.StartRowAsync(cancellationToken);
-                    await writer.WriteAsync(resultId, NpgsqlDbType.Bigint, cancellationToken);
-                    await writer.WriteAsync(position, NpgsqlDbType.Integer, cancellationToken);
-                    await writer.WriteAsync(score.IndicatorPath, NpgsqlDbType.Text, cancellationToken);
-                    await writer.WriteAsync(score.Target, NpgsqlDbType.Text, cancellationToken);
-                    await WriteNullableAsync(writer, score.Actual, NpgsqlDbType.Text, cancellationToken);
-                    await WriteNullableAsync(writer, score.Points, NpgsqlDbType.Numeric, cancellationToken);
-                    await WriteNullableAsync(writer, score.Score, NpgsqlDbType.Numeric, cancellationToken);
-                    await WriteNullableAsync(writer, score.Status, NpgsqlDbType.Text, cancellationToken);
-                    await WriteNullableAsync(writer, score.Warning, NpgsqlDbType.Text, cancellationToken);
-                    await writer.WriteAsync(score.Explanation, NpgsqlDbType.Text, cancellationToken);
-                }
-            }
-            await writer.CompleteAsync(cancellationToken);
-        }
+            transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
-
-    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
-        value is null ? writer.WriteNullAsync(cancellationToken) : writer.WriteAsync(value, type, cancellationToken);
 
     /// <summary>Stores the run's summary and marks it finished: succeeded, or failed with <paramref name="error"/>.</summary>
     public async Task FinishWithSummaryAsync(long runId, string summary, string? error, CancellationToken cancellationToken = default) =>
@@ -258,6 +228,7 @@ public sealed class EvaluationStore(NpgsqlDataSource dataSource)
         return rows.AsList();
     }
 
+    /// <summary>A result's indicator scores, 项目资金 first, read from the stored result.</summary>
     public async Task<IReadOnlyList<IndicatorScoreRecord>> IndicatorScoresAsync(long resultId, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

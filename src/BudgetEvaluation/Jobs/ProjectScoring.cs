@@ -175,21 +175,10 @@ public sealed class ProjectScoring(ProjectStore projects, ActualsStore actuals)
         return (set, problems);
     }
 
-    private static ProjectResult ToResult(LoadedProject project, long? uploadId, ProjectEvaluation evaluation, IReadOnlyList<ImportError> problems)
-    {
-        var funds = evaluation.Funds;
-        var indicators = new List<IndicatorScoreRecord>
-        {
-            // 项目资金 first, as in the official tables: with it the scores add up to the total.
-            new(ActualsSet.SpendingPath, string.Create(CultureInfo.InvariantCulture, $"全年预算数 {funds.AnnualBudget}万元"),
-                funds.Spent?.ToString(CultureInfo.InvariantCulture), (decimal)funds.Weight, (decimal)funds.Score, null, funds.Warning, funds.Explanation),
-        };
-        indicators.AddRange(evaluation.Indicators.Select(i => new IndicatorScoreRecord(
-            $"{i.Category}/{i.Subcategory}/{i.Indicator}", i.Target, i.Actual, (decimal)i.Weight, (decimal)i.Score, i.Status, i.Warning, i.Explanation)));
-        return new ProjectResult(
-            project.ProjectId, project.Stored.RuleSetId, uploadId,
+    /// <summary>A project's evaluation as the row a run stores (public for the <c>save</c> benchmark).</summary>
+    public static ProjectResult ToResult(LoadedProject project, long? uploadId, ProjectEvaluation evaluation, IReadOnlyList<ImportError> problems) =>
+        new(project.ProjectId, project.Stored.RuleSetId, uploadId,
             (decimal?)evaluation.TotalScore, evaluation.Grade, evaluation.Warning,
-            JsonSerializer.Serialize(evaluation, EvaluationJson.Options),
-            indicators, problems);
-    }
+            JsonSerializer.Serialize(evaluation, EvaluationJson.Compact),
+            evaluation.Missing, problems);
 }

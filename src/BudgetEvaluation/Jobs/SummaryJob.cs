@@ -97,7 +97,7 @@ public sealed partial class SummaryJob(
         var rows = (await connection.QueryAsync<ResultRow>(new CommandDefinition(
             """
             SELECT p.id AS project_id, p.name AS project, p.department_id, r.upload_id IS NOT NULL AS has_actuals, r.grade, r.warning,
-                   coalesce(r.result -> 'missing', '[]')::text AS missing
+                   r.missing::text AS missing
             FROM evaluation_results r JOIN projects p ON p.id = r.project_id
             WHERE r.run_id = @runId
             ORDER BY p.id
