@@ -133,6 +133,37 @@ public class MigrationTests
         Assert.Equal("v", await Database.ScalarAsync<string>(connectionString, "SELECT relkind::text FROM pg_class WHERE relname = 'indicator_scores'"));
     }
 
+    [Fact]
+    public async Task RunCounts_DepartmentsOfAnEarlierRun_AreCountedOnceFromTheirResults()
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync();
+        foreach (var script in Migrations.All.Where(s => string.CompareOrdinal(s, "0006") < 0))
+            await Database.ExecuteAsync(connectionString, Script(script));
+        // A run as 0003–0005 stored it: two departments, three projects with rules, two results (one without actuals,
+        // one with a problem); a fourth project got its rules after the run was requested.
+        await Database.ExecuteAsync(connectionString, """
+            INSERT INTO fiscal_years (year) VALUES (2026);
+            INSERT INTO departments (name) VALUES ('南通市科学技术局'), ('南通市财政局');
+            INSERT INTO projects (year, department_id, name) VALUES (2026, 1, '办公设备购置'), (2026, 1, '物业管理费'), (2026, 2, '水电费'), (2026, 2, '新项目');
+            INSERT INTO rule_sets (project_id, version, rules, rules_text, sha256, source_file, created_by, created_at)
+            VALUES (1, 1, '{}', '{}', repeat('0', 64), 'seed.txt', 'system', '2026-12-01'), (2, 1, '{}', '{}', repeat('0', 64), 'seed.txt', 'system', '2026-12-01'),
+                   (3, 1, '{}', '{}', repeat('0', 64), 'seed.txt', 'system', '2026-12-01'), (4, 1, '{}', '{}', repeat('0', 64), 'seed.txt', 'system', '2027-01-05');
+            INSERT INTO actuals_uploads (year, period, file_name, content, sha256, uploaded_by) VALUES (2026, 'year-end', 'a.csv', '\x00', repeat('0', 64), 'system');
+            INSERT INTO evaluation_runs (year, period, as_of, scheme, requested_by, requested_at) VALUES (2026, 'year-end', '2026-12-31', 'default', 'system', '2027-01-02');
+            INSERT INTO run_departments (run_id, department_id, status) VALUES (1, 1, 'succeeded'), (1, 2, 'scoring');
+            INSERT INTO evaluation_results (run_id, project_id, rule_set_id, upload_id, total, grade, result, problems) VALUES
+                (1, 1, 1, 1, 90, '优', '{}', '[]'),
+                (1, 2, 2, NULL, 10, '差', '{}', '[{"file": "a.csv", "line": 3, "field": "实际完成值", "message": "x"}]');
+            """);
+
+        await Database.ExecuteAsync(connectionString, Script("0006_run_counts.sql"));
+
+        Assert.Equal(
+            ["1|2|2|1|1", "2|1|0|0|0"],
+            await Database.QueryAsync<string>(connectionString,
+                "SELECT concat_ws('|', department_id, projects, results, without_actuals, with_problems) FROM run_departments ORDER BY department_id"));
+    }
+
     private static string Script(string name)
     {
         using var stream = typeof(Migrations).Assembly.GetManifestResourceStream("migrations/" + name)!;

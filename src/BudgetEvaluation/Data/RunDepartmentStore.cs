@@ -31,8 +31,8 @@ public sealed record RunDepartment(
 public sealed class RunDepartmentStore(NpgsqlDataSource dataSource)
 {
     /// <summary>
-    /// Records the departments of the run's projects (those with rules when the run was requested) and marks the run
-    /// running; returns the departments to enqueue: every one not being worked on right now (a re-run scores the
+    /// Records the departments of the run's projects (those with rules when the run was requested), with how many
+    /// projects each has, and marks the run running; returns the departments to enqueue: every one not being worked on right now (a re-run scores the
     /// finished ones again, identically).
     /// </summary>
     public async Task<IReadOnlyList<long>> RecordAsync(long runId, CancellationToken cancellationToken = default)
@@ -47,11 +47,12 @@ public sealed class RunDepartmentStore(NpgsqlDataSource dataSource)
             new { runId }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO run_departments (run_id, department_id)
-            SELECT DISTINCT e.id, p.department_id
+            INSERT INTO run_departments (run_id, department_id, projects)
+            SELECT e.id, p.department_id, count(*)
             FROM evaluation_runs e
             JOIN projects p ON p.year = e.year
             WHERE e.id = @runId AND EXISTS (SELECT 1 FROM rule_sets s WHERE s.project_id = p.id AND s.created_at <= e.requested_at)
+            GROUP BY e.id, p.department_id
             ON CONFLICT DO NOTHING
             """,
             new { runId }, transaction, cancellationToken: cancellationToken));

@@ -119,6 +119,11 @@ public partial class RunTests
                 "SELECT count(DISTINCT project_id) FROM evaluation_results WHERE run_id = @run", new { run }));
             Assert.Equal(12, await Database.ScalarAsync<long>(service.ConnectionString,
                 "SELECT count(*) FROM evaluation_results WHERE run_id = @run", new { run }));
+            // The retry redid the first chunk: the department's kept count did not add it twice.
+            Assert.Equal((12, 12), ((int)view["projects"]!, (int)view["results"]!));
+            Assert.Equal(4, await Database.ScalarAsync<int>(service.ConnectionString,
+                "SELECT results FROM run_departments d JOIN departments n ON n.id = d.department_id WHERE d.run_id = @run AND n.name = @Science",
+                new { run, Science }));
         }
         finally
         {
@@ -143,5 +148,13 @@ public partial class RunTests
         // 12 projects × (项目资金 + 15 indicators).
         Assert.Equal(192, scores);
         Assert.Equal(192, await Database.ScalarAsync<long>(service.ConnectionString, CountScores, new { run }));
+        // The run's counts, kept per department as chunks are stored, are not added to again by the re-run.
+        using var client = service.Client(service.FinanceKey);
+        var view = await Json.ReadAsync(await client.GetAsync($"/api/evaluations/{run}"));
+        var counted = await Database.QueryAsync<(long Without, long Problems)>(service.ConnectionString,
+            "SELECT count(*) FILTER (WHERE upload_id IS NULL), count(*) FILTER (WHERE jsonb_array_length(problems) > 0) FROM evaluation_results WHERE run_id = @run",
+            new { run });
+        Assert.Equal((12, 12), ((int)view["projects"]!, (int)view["results"]!));
+        Assert.Equal(counted.Single(), ((long)view["withoutActuals"]!, (long)view["withProblems"]!));
     }
 }
