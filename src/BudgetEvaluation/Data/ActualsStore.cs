@@ -161,6 +161,32 @@ public sealed class ActualsStore(NpgsqlDataSource dataSource)
         int year, Period period, long? departmentId, long? projectId, DateTime? at, long[]? projectIds, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (projectIds is not null)
+        {
+            // A run's chunk: driven by its project ids, one index probe per project for its latest upload, so the
+            // plan does not depend on statistics (a run right after a burst of uploads, before autoanalyze, got a
+            // plan probing every upload of the year for every project).
+            var chunk = await connection.QueryAsync<CurrentActualRow>(new CommandDefinition(
+                """
+                SELECT p.id AS project_id, c.upload_id, c.file_name, c.uploaded_at, r.line, r.indicator_path, r.raw_value,
+                       r.deviation_reason, r.deviation_type, r.likelihood
+                FROM unnest(@projectIds) AS p(id)
+                JOIN projects pr ON pr.id = p.id
+                CROSS JOIN LATERAL (
+                    SELECT u.id AS upload_id, u.file_name, u.uploaded_at
+                    FROM actual_rows x JOIN actuals_uploads u ON u.id = x.upload_id
+                    WHERE x.project_id = p.id AND u.status = 'accepted' AND u.period = @period
+                      AND (CAST(@at AS timestamptz) IS NULL OR u.uploaded_at <= @at)
+                    ORDER BY x.upload_id DESC
+                    LIMIT 1) c
+                JOIN actual_rows r ON r.upload_id = c.upload_id AND r.project_id = p.id
+                WHERE pr.year = @year AND (CAST(@departmentId AS bigint) IS NULL OR pr.department_id = @departmentId)
+                  AND (CAST(@projectId AS bigint) IS NULL OR pr.id = @projectId)
+                ORDER BY p.id, r.line
+                """,
+                new { year, period = period.Code(), departmentId, projectId, at, projectIds }, cancellationToken: cancellationToken));
+            return chunk.AsList();
+        }
         var rows = await connection.QueryAsync<CurrentActualRow>(new CommandDefinition(
             """
             WITH current_upload AS (
@@ -171,7 +197,6 @@ public sealed class ActualsStore(NpgsqlDataSource dataSource)
                 WHERE u.status = 'accepted' AND u.period = @period AND p.year = @year
                   AND (CAST(@departmentId AS bigint) IS NULL OR p.department_id = @departmentId)
                   AND (CAST(@projectId AS bigint) IS NULL OR p.id = @projectId)
-                  AND (CAST(@projectIds AS bigint[]) IS NULL OR p.id = ANY(@projectIds))
                   AND (CAST(@at AS timestamptz) IS NULL OR u.uploaded_at <= @at)
                 ORDER BY r.project_id, u.id DESC)
             SELECT c.project_id, c.upload_id, c.file_name, c.uploaded_at, r.line, r.indicator_path, r.raw_value,
@@ -180,7 +205,7 @@ public sealed class ActualsStore(NpgsqlDataSource dataSource)
             JOIN actual_rows r ON r.upload_id = c.upload_id AND r.project_id = c.project_id
             ORDER BY c.project_id, r.line
             """,
-            new { year, period = period.Code(), departmentId, projectId, at, projectIds }, cancellationToken: cancellationToken));
+            new { year, period = period.Code(), departmentId, projectId, at }, cancellationToken: cancellationToken));
         return rows.AsList();
     }
 
