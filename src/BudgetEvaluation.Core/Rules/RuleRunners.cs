@@ -82,8 +82,16 @@ public static class RuleRunners
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes($"{engine}|{period.Code()}|{projects.Count}|"));
+        // Runs for every project of every evaluation: the fingerprint's bytes go through a buffer, not a new array each.
+        Span<byte> buffer = stackalloc byte[128];
         foreach (var project in projects)
-            hash.AppendData(Encoding.ASCII.GetBytes(project.Fingerprint));
+        {
+            var fingerprint = project.Fingerprint;
+            if (fingerprint.Length <= buffer.Length)
+                hash.AppendData(buffer[..Encoding.ASCII.GetBytes(fingerprint, buffer)]);
+            else
+                hash.AppendData(Encoding.ASCII.GetBytes(fingerprint));
+        }
         return Convert.ToHexString(hash.GetHashAndReset());
     }
 }
