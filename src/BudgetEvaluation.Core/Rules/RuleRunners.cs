@@ -82,16 +82,24 @@ public static class RuleRunners
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes($"{engine}|{period.Code()}|{projects.Count}|"));
-        // Runs for every project of every evaluation: the fingerprint's bytes go through a buffer, not a new array each.
-        Span<byte> buffer = stackalloc byte[128];
+        // Runs over every project of every evaluation: the fingerprints' bytes are gathered in a buffer and hashed a
+        // buffer at a time (one call into the hash per fingerprint costs more than hashing its 64 bytes).
+        Span<byte> buffer = stackalloc byte[4096];
+        var used = 0;
         foreach (var project in projects)
         {
             var fingerprint = project.Fingerprint;
-            if (fingerprint.Length <= buffer.Length)
-                hash.AppendData(buffer[..Encoding.ASCII.GetBytes(fingerprint, buffer)]);
-            else
+            if (used + fingerprint.Length > buffer.Length)
+            {
+                hash.AppendData(buffer[..used]);
+                used = 0;
+            }
+            if (fingerprint.Length > buffer.Length)
                 hash.AppendData(Encoding.ASCII.GetBytes(fingerprint));
+            else
+                used += Encoding.ASCII.GetBytes(fingerprint, buffer[used..]);
         }
+        hash.AppendData(buffer[..used]);
         return Convert.ToHexString(hash.GetHashAndReset());
     }
 }

@@ -617,8 +617,20 @@ public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = Ev
         YearEndTarget = yearEndTarget,
     };
 
-    /// <remarks>Each text is built in one go from the numbers' cached texts (no partial strings): it runs for every indicator.</remarks>
+    /// <remarks>
+    /// Runs for every indicator: written in one go from the numbers' cached texts into a reused buffer, and shared with
+    /// earlier rows that read the same (<see cref="SharedTexts"/>).
+    /// </remarks>
     private static string ExplainYearEnd(Indicator indicator, Target target, ReportedActual reported, Outcome outcome, double points, double weight)
+    {
+        var buffer = SharedTexts.Buffer();
+        int written;
+        while (!TryExplainYearEnd(buffer, indicator, target, reported, outcome, points, weight, out written))
+            buffer = SharedTexts.Grow();
+        return SharedTexts.Get(buffer.AsSpan(0, written));
+    }
+
+    private static bool TryExplainYearEnd(Span<char> text, Indicator indicator, Target target, ReportedActual reported, Outcome outcome, double points, double weight, out int written)
     {
         var a = reported.Input;
         const string NotScoredMet = "达成（本方案不计分）";
@@ -627,38 +639,49 @@ public sealed class Evaluator(ScoringScheme scheme, EvaluationEngine engine = Ev
         {
             var share = weight > 0 ? outcome.Output / points : outcome.Output;
             return weight > 0
-                ? $"定性指标，目标“{target.Text}”，实际“{reported.Text}”：{a.Band}，按 {Percent(share)} 计分，得 {Number(outcome.Output)} 分（分值 {Number(weight)}）"
-                : $"定性指标，目标“{target.Text}”，实际“{reported.Text}”：{a.Band}，按 {Percent(share)} 计分，{(outcome.Met ? NotScoredMet : NotScoredMissed)}";
+                ? text.TryWrite(CultureInfo.InvariantCulture, $"定性指标，目标“{target.Text}”，实际“{reported.Text}”：{a.Band}，按 {Percent(share)} 计分，得 {Number(outcome.Output)} 分（分值 {Number(weight)}）", out written)
+                : text.TryWrite(CultureInfo.InvariantCulture, $"定性指标，目标“{target.Text}”，实际“{reported.Text}”：{a.Band}，按 {Percent(share)} 计分，{(outcome.Met ? NotScoredMet : NotScoredMissed)}", out written);
         }
         var actual = Number(a.Value);
         var unit = target.IsPercent ? "%" : a.Unit;
         if (outcome.Met)
         {
             return weight > 0
-                ? $"实际 {actual}{unit}，目标 {target.Text}：达成，得 {Number(outcome.Output)} 分（分值 {Number(weight)}）"
-                : $"实际 {actual}{unit}，目标 {target.Text}：达成，{NotScoredMet}";
+                ? text.TryWrite(CultureInfo.InvariantCulture, $"实际 {actual}{unit}，目标 {target.Text}：达成，得 {Number(outcome.Output)} 分（分值 {Number(weight)}）", out written)
+                : text.TryWrite(CultureInfo.InvariantCulture, $"实际 {actual}{unit}，目标 {target.Text}：达成，{NotScoredMet}", out written);
         }
         var timeProgress = target.Form == TargetForm.TimeProgress;
         var tv = timeProgress ? "序时进度" : Number((double)(target.Value ?? 0));
         if (weight <= 0)
-            return $"实际 {actual}{unit}，目标 {tv}{(timeProgress ? "" : target.Unit)}：{(outcome.Output > 0 ? "部分达成" : "未达成")}（本方案不计分）";
+            return text.TryWrite(CultureInfo.InvariantCulture, $"实际 {actual}{unit}，目标 {tv}{(timeProgress ? "" : target.Unit)}：{(outcome.Output > 0 ? "部分达成" : "未达成")}（本方案不计分）", out written);
         var w = Number(weight);
         var av = Number(Math.Max(a.Value, 0));
         var score = Number(outcome.Output);
         if (indicator.Tolerance is not null)
-            return $"实际 {actual}{unit}，目标 {target.Text}：未达成，分值 × min(实际 ÷ 目标, 目标 ÷ 实际) = {w} × min({av} ÷ {tv}, {tv} ÷ {av}) = {score} 分";
+            return text.TryWrite(CultureInfo.InvariantCulture, $"实际 {actual}{unit}，目标 {target.Text}：未达成，分值 × min(实际 ÷ 目标, 目标 ÷ 实际) = {w} × min({av} ÷ {tv}, {tv} ÷ {av}) = {score} 分", out written);
         return target.Direction == Direction.Negative
-            ? $"实际 {actual}{unit}，目标 {target.Text}：未达成，反向指标按 分值 × 目标 ÷ 实际 = {w} × {tv} ÷ {av} = {score} 分"
-            : $"实际 {actual}{unit}，目标 {target.Text}：未达成，正向指标按 分值 × 实际 ÷ 目标 = {w} × {av} ÷ {tv} = {score} 分";
+            ? text.TryWrite(CultureInfo.InvariantCulture, $"实际 {actual}{unit}，目标 {target.Text}：未达成，反向指标按 分值 × 目标 ÷ 实际 = {w} × {tv} ÷ {av} = {score} 分", out written)
+            : text.TryWrite(CultureInfo.InvariantCulture, $"实际 {actual}{unit}，目标 {target.Text}：未达成，正向指标按 分值 × 实际 ÷ 目标 = {w} × {av} ÷ {tv} = {score} 分", out written);
     }
 
     private static string ExplainMidYear(Indicator indicator, Target target, ReportedActual reported, double completion, string warning, double? forecast, double progress)
     {
-        var forecastText = forecast is null ? "" : $"；按时间进度线性预测全年 {Number(forecast.Value)}{indicator.YearEndTarget.Unit}（全年目标 {indicator.YearEndTarget.Text}）";
+        var buffer = SharedTexts.Buffer();
+        int written;
+        while (!TryExplainMidYear(buffer, indicator, target, reported, completion, warning, forecast, progress, out written))
+            buffer = SharedTexts.Grow();
+        return SharedTexts.Get(buffer.AsSpan(0, written));
+    }
+
+    private static bool TryExplainMidYear(Span<char> text, Indicator indicator, Target target, ReportedActual reported, double completion, string warning, double? forecast, double progress, out int written)
+    {
         if (target.Direction == Direction.Qualitative)
-            return $"定性指标，半年目标“{target.Text}”，实际“{reported.Text}”：{reported.Input.Band}，{Warnings.Chinese(warning)}";
+            return text.TryWrite(CultureInfo.InvariantCulture, $"定性指标，半年目标“{target.Text}”，实际“{reported.Text}”：{reported.Input.Band}，{Warnings.Chinese(warning)}", out written);
+        // 序时进度 targets are rare: their few words are a string of their own.
         var t = target.Form == TargetForm.TimeProgress ? $"序时进度 {Percent(progress)}" : target.Text;
-        return $"半年目标 {t}，实际 {reported.Text}，完成 {Percent(completion)}：{Warnings.Chinese(warning)}{forecastText}";
+        return forecast is null
+            ? text.TryWrite(CultureInfo.InvariantCulture, $"半年目标 {t}，实际 {reported.Text}，完成 {Percent(completion)}：{Warnings.Chinese(warning)}", out written)
+            : text.TryWrite(CultureInfo.InvariantCulture, $"半年目标 {t}，实际 {reported.Text}，完成 {Percent(completion)}：{Warnings.Chinese(warning)}；按时间进度线性预测全年 {Number(forecast.Value)}{indicator.YearEndTarget.Unit}（全年目标 {indicator.YearEndTarget.Text}）", out written);
     }
 
     private static string Number(double value) => NumberTexts.Number(value);
