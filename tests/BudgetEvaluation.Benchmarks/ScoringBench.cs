@@ -220,10 +220,18 @@ internal static class ScoringBench
         var evaluator = new Evaluator(ScoringScheme.Default, engine) { MaxParallelism = parallelism };
         var (gen0, gen1, gen2, pause, allocated) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(precise: true));
         var runs = WarmRuns(data, 3, 2);
-        var result = Time(() => evaluator.EvaluateAsync(data.Projects, data.Actuals, ScoringData.ScoredPeriod).GetAwaiter().GetResult().Sum(e => e.TotalScore ?? 0), runs);
+        var lastAllocated = 0L;
+        var result = Time(() =>
+        {
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            var total = evaluator.EvaluateAsync(data.Projects, data.Actuals, ScoringData.ScoredPeriod).GetAwaiter().GetResult().Sum(e => e.TotalScore ?? 0);
+            lastAllocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+            return total;
+        }, runs);
         // The Evaluator's own cost is partly the collector's: say how much, per run (the cold run, which compiles, included).
         _note = string.Create(CultureInfo.InvariantCulture,
-            $"per run: GC gen0 {(GC.CollectionCount(0) - gen0) / (runs + 1.0):F1}, gen1 {(GC.CollectionCount(1) - gen1) / (runs + 1.0):F1}, gen2 {(GC.CollectionCount(2) - gen2) / (runs + 1.0):F1}, pause {(GC.GetTotalPauseDuration() - pause).TotalSeconds / (runs + 1):F3} s, allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1048576.0 / (runs + 1):F0} MiB");
+            $"per run: GC gen0 {(GC.CollectionCount(0) - gen0) / (runs + 1.0):F1}, gen1 {(GC.CollectionCount(1) - gen1) / (runs + 1.0):F1}, gen2 {(GC.CollectionCount(2) - gen2) / (runs + 1.0):F1}, pause {(GC.GetTotalPauseDuration() - pause).TotalSeconds / (runs + 1):F3} s, allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1048576.0 / (runs + 1):F0} MiB; " +
+            $"last warm run allocated {lastAllocated / 1048576.0:F1} MiB ({lastAllocated / 1024.0 / data.Projects.Count:F2} KiB/project)");
         return result;
     }
 
