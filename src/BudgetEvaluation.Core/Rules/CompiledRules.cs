@@ -35,11 +35,13 @@ public interface IRuleRunner
 public sealed class CompiledRules : IRuleRunner
 {
     private readonly Dictionary<string, CompiledWorkflow> _workflows;
+    private readonly Dictionary<string, CompiledWorkflow>.AlternateLookup<ReadOnlySpan<char>> _workflowsBySpan;
     private readonly RuleSet? _fallback;
 
     private CompiledRules(Dictionary<string, CompiledWorkflow> workflows, RuleSet? fallback, List<(string, string)> fallbacks)
     {
         _workflows = workflows;
+        _workflowsBySpan = workflows.GetAlternateLookup<ReadOnlySpan<char>>();
         _fallback = fallback;
         Fallbacks = fallbacks;
     }
@@ -80,6 +82,10 @@ public sealed class CompiledRules : IRuleRunner
 
     /// <summary>The compiled workflow, or null when it is unknown or runs through the RulesEngine fallback.</summary>
     public CompiledWorkflow? Workflow(string workflowName) => _workflows.GetValueOrDefault(workflowName);
+
+    /// <summary>The compiled workflow by a name written into a buffer: the Evaluator looks one up per project without building the name.</summary>
+    public CompiledWorkflow? Workflow(ReadOnlySpan<char> workflowName) =>
+        _workflowsBySpan.TryGetValue(workflowName, out var workflow) ? workflow : null;
 
     public ValueTask<RuleOutcome[]> RunAsync(string workflowName, ActualInput[] actuals, RuleContext context)
     {
@@ -413,6 +419,9 @@ public sealed class CompiledWorkflow
 
     public int Count => _rules.Length;
 
+    /// <summary>The name of the rule at a position (the indicator path, for generated rules).</summary>
+    public string RuleName(int index) => _rules[index].Name;
+
     /// <summary>Runs every rule into <paramref name="results"/> without allocating: the hot loop of the benchmark.</summary>
     public void Evaluate(ActualInput[] actuals, RuleContext context, Span<RuleValue> results)
     {
@@ -432,7 +441,8 @@ public sealed class CompiledWorkflow
         return outcomes;
     }
 
-    private static RuleOutcome Outcome(string name, RuleValue value)
+    /// <summary>A rule's value as <see cref="Evaluate(ActualInput[], RuleContext)"/> reports it: errors and non-finite outputs score 0 with a reason.</summary>
+    internal static RuleOutcome Outcome(string name, RuleValue value)
     {
         if (value.Error is { } error)
         {

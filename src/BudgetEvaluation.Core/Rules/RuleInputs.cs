@@ -38,4 +38,8 @@ public static class RuleNames
 
     public static string Workflow(int year, string department, string project, Targets.Period period) =>
         $"{year}/{department}/{project}/{Targets.PeriodNames.Code(period)}";
+
+    /// <summary><see cref="Workflow"/> written into a buffer (false when it does not fit): looked up per project, never kept.</summary>
+    public static bool TryWriteWorkflow(Span<char> destination, int year, string department, string project, Targets.Period period, out int written) =>
+        destination.TryWrite($"{year}/{department}/{project}/{Targets.PeriodNames.Code(period)}", out written);
 }

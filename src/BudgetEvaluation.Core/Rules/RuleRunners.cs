@@ -82,8 +82,24 @@ public static class RuleRunners
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes($"{engine}|{period.Code()}|{projects.Count}|"));
+        // Runs over every project of every evaluation: the fingerprints' bytes are gathered in a buffer and hashed a
+        // buffer at a time (one call into the hash per fingerprint costs more than hashing its 64 bytes).
+        Span<byte> buffer = stackalloc byte[4096];
+        var used = 0;
         foreach (var project in projects)
-            hash.AppendData(Encoding.ASCII.GetBytes(project.Fingerprint));
+        {
+            var fingerprint = project.Fingerprint;
+            if (used + fingerprint.Length > buffer.Length)
+            {
+                hash.AppendData(buffer[..used]);
+                used = 0;
+            }
+            if (fingerprint.Length > buffer.Length)
+                hash.AppendData(Encoding.ASCII.GetBytes(fingerprint));
+            else
+                used += Encoding.ASCII.GetBytes(fingerprint, buffer[used..]);
+        }
+        hash.AppendData(buffer[..used]);
         return Convert.ToHexString(hash.GetHashAndReset());
     }
 }

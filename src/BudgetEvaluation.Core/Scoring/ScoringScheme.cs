@@ -42,8 +42,18 @@ public sealed record ScoringScheme
 
     public MidYearThresholds MidYear { get; init; } = new();
 
-    public string GradeFor(double total) =>
-        Grades.OrderByDescending(g => g.Min).FirstOrDefault(g => total >= g.Min - 1e-9)?.Grade ?? Grades[^1].Grade;
+    /// <summary>The grade of the highest band the total reaches (the first listed among equal minimums); the last band below all.</summary>
+    /// <remarks>A loop rather than sorting the bands: it runs once per project.</remarks>
+    public string GradeFor(double total)
+    {
+        GradeBand? best = null;
+        foreach (var band in Grades)
+        {
+            if (total >= band.Min - 1e-9 && (best is null || band.Min > best.Min))
+                best = band;
+        }
+        return best?.Grade ?? Grades[^1].Grade;
+    }
 
     private static readonly JsonSerializerOptions Options = new()
     {
