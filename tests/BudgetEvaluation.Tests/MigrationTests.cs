@@ -84,9 +84,7 @@ public class MigrationTests
     [Fact]
     public async Task LeanResults_EarlierResultWithIndicatorScoreRows_ReadsTheSameScoresFromTheResult()
     {
-        var connectionString = await PostgresServer.CreateDatabaseAsync();
-        foreach (var script in Migrations.All.Where(s => string.CompareOrdinal(s, "0004") < 0))
-            await Database.ExecuteAsync(connectionString, Script(script));
+        var connectionString = await MigratedBeforeAsync("0004");
         // A result as 0001–0003 stored it: the indented JSON as jsonb, and its lines in indicator_scores.
         await Database.ExecuteAsync(connectionString, """
             INSERT INTO fiscal_years (year) VALUES (2026);
@@ -136,9 +134,7 @@ public class MigrationTests
     [Fact]
     public async Task RunCounts_DepartmentsOfAnEarlierRun_AreCountedOnceFromTheirResults()
     {
-        var connectionString = await PostgresServer.CreateDatabaseAsync();
-        foreach (var script in Migrations.All.Where(s => string.CompareOrdinal(s, "0006") < 0))
-            await Database.ExecuteAsync(connectionString, Script(script));
+        var connectionString = await MigratedBeforeAsync("0006");
         // A run as 0003–0005 stored it: two departments, three projects with rules, two results (one without actuals,
         // one with a problem); a fourth project got its rules after the run was requested.
         await Database.ExecuteAsync(connectionString, """
@@ -162,6 +158,15 @@ public class MigrationTests
             ["1|2|2|1|1", "2|1|0|0|0"],
             await Database.QueryAsync<string>(connectionString,
                 "SELECT concat_ws('|', department_id, projects, results, without_actuals, with_problems) FROM run_departments ORDER BY department_id"));
+    }
+
+    /// <summary>A new database with the migrations before <paramref name="migration"/> applied: as an earlier release left it.</summary>
+    private static async Task<string> MigratedBeforeAsync(string migration)
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync();
+        foreach (var script in Migrations.All.Where(s => string.CompareOrdinal(s, migration) < 0))
+            await Database.ExecuteAsync(connectionString, Script(script));
+        return connectionString;
     }
 
     private static string Script(string name)
