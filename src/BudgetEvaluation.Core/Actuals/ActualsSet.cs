@@ -62,7 +62,16 @@ public sealed class ActualsSet
     public static ActualsSet Match(IEnumerable<ActualRow> rows, IReadOnlyList<RulesProject> projects, Period period, string fileName)
     {
         var set = new ActualsSet();
-        var byName = projects.ToLookup(p => NameKey(p.Project.Name), StringComparer.Ordinal);
+        // Name keys by name: a file repeats its departments, projects and indicator names on every row, and a key
+        // costs a Unicode normalization.
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Key(string name)
+        {
+            if (!keys.TryGetValue(name, out var key))
+                keys[name] = key = NameKey(name);
+            return key;
+        }
+        var byName = projects.ToLookup(p => Key(p.Project.Name), StringComparer.Ordinal);
         // First line of each project's spending row and each indicator's row, blank or not, to name duplicates.
         var seen = new Dictionary<RulesProject, Dictionary<string, int>>(ReferenceEqualityComparer.Instance);
         // Each project's indicators by name key, built on its first row: comparing every row with every indicator's
@@ -75,7 +84,7 @@ public sealed class ActualsSet
                 set.Errors.Add(InputLimits.TooManyErrors(fileName, row.Line));
                 break;
             }
-            var project = FindProject(row, byName, projects, fileName, set.Errors);
+            var project = FindProject(row, byName, Key, projects, fileName, set.Errors);
             if (project is null)
                 continue;
             if (!set._byProject.TryGetValue(project, out var actuals))
@@ -89,8 +98,8 @@ public sealed class ActualsSet
                 continue;
             }
             if (!indicatorsByName.TryGetValue(project, out var byIndicatorName))
-                indicatorsByName[project] = byIndicatorName = project.Table.Indicators.ToLookup(i => NameKey(i.Name), StringComparer.Ordinal);
-            var indicator = FindIndicator(row, project, byIndicatorName, fileName, set.Errors);
+                indicatorsByName[project] = byIndicatorName = project.Table.Indicators.ToLookup(i => Key(i.Name), StringComparer.Ordinal);
+            var indicator = FindIndicator(row, project, byIndicatorName, Key, fileName, set.Errors);
             if (indicator is null || IsDuplicate(row, project, indicator.Path, $"项目“{project.Project.Name}”的指标“{indicator.Name}”", seen, fileName, set.Errors))
                 continue;
             set.Rows.Add(new MatchedRow(row, project, indicator.Path));
@@ -136,11 +145,12 @@ public sealed class ActualsSet
             errors.Add(new ImportError(fileName, row.Line, ActualsColumns.Likelihood, $"完成目标可能性“{row.Likelihood}”应为：{string.Join("、", ActualsColumns.Likelihoods)}"));
     }
 
-    private static Indicator? FindIndicator(ActualRow row, RulesProject project, ILookup<string, Indicator> byName, string fileName, List<ImportError> errors)
+    private static Indicator? FindIndicator(
+        ActualRow row, RulesProject project, ILookup<string, Indicator> byName, Func<string, string> key, string fileName, List<ImportError> errors)
     {
-        var candidates = byName[NameKey(row.Indicator)].ToList();
+        var candidates = byName[key(row.Indicator)].ToList();
         if (row.Subcategory.Length > 0 && candidates.Count > 1)
-            candidates = candidates.Where(i => NameKey(i.Subcategory) == NameKey(row.Subcategory)).ToList();
+            candidates = candidates.Where(i => key(i.Subcategory) == key(row.Subcategory)).ToList();
         if (candidates.Count == 1)
             return candidates[0];
         var names = project.Table.Indicators.Select(i => i.Name).ToList();
@@ -180,12 +190,12 @@ public sealed class ActualsSet
         return string.Concat(normalized.Where(ch => ch is not ('"' or '\'' or '“' or '”' or '‘' or '’' or '「' or '」' or '『' or '』')));
     }
 
-    private static RulesProject? FindProject(ActualRow row, ILookup<string, RulesProject> byName, IReadOnlyList<RulesProject> projects, string fileName, List<ImportError> errors)
+    private static RulesProject? FindProject(
+        ActualRow row, ILookup<string, RulesProject> byName, Func<string, string> key, IReadOnlyList<RulesProject> projects, string fileName, List<ImportError> errors)
     {
-        var name = NameKey(row.Project);
-        var matches = byName[name].ToList();
+        var matches = byName[key(row.Project)].ToList();
         if (row.Department.Length > 0)
-            matches = matches.Where(p => NameKey(p.Project.Department) == NameKey(row.Department)).ToList();
+            matches = matches.Where(p => key(p.Project.Department) == key(row.Department)).ToList();
         if (row.Year.Length > 0)
             matches = matches.Where(p => p.Project.Year.ToString(System.Globalization.CultureInfo.InvariantCulture) == row.Year.Trim().TrimEnd('年')).ToList();
         if (matches.Count == 1)

@@ -38,11 +38,30 @@ public sealed record RulesProject(TargetTable Table, IReadOnlyList<Workflow> Wor
     public Rule? RuleFor(Period period, string indicatorPath) =>
         WorkflowFor(period)?.Rules.FirstOrDefault(r => r.RuleName == indicatorPath);
 
+    /// <summary>Per period, each rule's bands by rule name: read once, as every actuals row of a qualitative indicator asks.</summary>
+    private readonly Dictionary<string, IReadOnlyDictionary<string, (double Low, double High)>>?[] _bands = new Dictionary<string, IReadOnlyDictionary<string, (double, double)>>?[2];
+
+    private static readonly IReadOnlyDictionary<string, (double Low, double High)> NoBands = new Dictionary<string, (double, double)>();
+
     /// <summary>The qualitative bands the rule declares, in percent: band → (low, high).</summary>
     public IReadOnlyDictionary<string, (double Low, double High)> Bands(Period period, string indicatorPath)
     {
+        var byRule = _bands[(int)period];
+        if (byRule is null)
+        {
+            byRule = new Dictionary<string, IReadOnlyDictionary<string, (double, double)>>(StringComparer.Ordinal);
+            foreach (var rule in WorkflowFor(period)?.Rules ?? [])
+                byRule.TryAdd(rule.RuleName ?? "", BandsOf(rule));
+            // Built whole before it is published: a project read by two threads at once builds it twice, harmlessly.
+            _bands[(int)period] = byRule;
+        }
+        return byRule.GetValueOrDefault(indicatorPath) ?? NoBands;
+    }
+
+    private static IReadOnlyDictionary<string, (double Low, double High)> BandsOf(Rule rule)
+    {
         var result = new Dictionary<string, (double, double)>();
-        var declared = RuleFor(period, indicatorPath)?.Properties?.GetValueOrDefault("bands");
+        var declared = rule.Properties?.GetValueOrDefault("bands");
         // RulesFile reads values as plain dictionaries and lists; workflows deserialized elsewhere carry JsonElements.
         if (declared is IDictionary<string, object?> plain)
         {
