@@ -163,9 +163,8 @@ public sealed class ActualsStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         if (projectIds is not null)
         {
-            // A run's chunk: driven by its project ids, one index probe per project for its latest upload, so the
-            // plan does not depend on statistics (a run right after a burst of uploads, before autoanalyze, got a
-            // plan probing every upload of the year for every project).
+            // A run's chunk: driven by its project ids, one backward index probe per project for its latest upload
+            // (the run refreshes the planner's statistics first, RunDepartmentStore.RecordAsync).
             var chunk = await connection.QueryAsync<CurrentActualRow>(new CommandDefinition(
                 """
                 SELECT p.id AS project_id, c.upload_id, c.file_name, c.uploaded_at, r.line, r.indicator_path, r.raw_value,
