@@ -166,7 +166,7 @@ public static class RulesPack
             String(rule.SuccessEvent);
             String(rule.ErrorMessage);
             _writer.Write(rule.Enabled);
-            Values(rule.Properties);
+            Value(rule.Properties);
             if (rule.LocalParams is null)
                 _writer.Write7BitEncodedInt(0);
             else
@@ -190,10 +190,8 @@ public static class RulesPack
             if (action is null)
                 return;
             String(action.Name);
-            Values(action.Context);
+            Value(action.Context);
         }
-
-        private void Values(Dictionary<string, object>? values) => Value(values);
 
         private void Value(object? value)
         {

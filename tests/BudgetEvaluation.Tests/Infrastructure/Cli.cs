@@ -9,6 +9,16 @@ public static class Cli
 
     public static async Task<Result> RunAsync(string connectionString, params string[] args)
     {
+        using var process = Process.Start(StartInfo(connectionString, args))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new Result(process.ExitCode, await output, await error);
+    }
+
+    /// <summary><c>budgeteval</c> with the arguments, over the database, its output redirected, without a bootstrap key.</summary>
+    public static ProcessStartInfo StartInfo(string connectionString, params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -21,10 +31,6 @@ public static class Cli
             start.ArgumentList.Add(a);
         start.Environment["ConnectionStrings__BudgetEvaluation"] = connectionString;
         start.Environment.Remove("BUDGETEVAL_BOOTSTRAP_KEY");
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return new Result(process.ExitCode, await output, await error);
+        return start;
     }
 }

@@ -33,21 +33,11 @@ public static class WorkerProcess
 {
     public static Process Start(string connectionString, params (string Name, string Value)[] settings)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "budgeteval.dll"));
-        start.ArgumentList.Add("worker");
-        start.Environment["ConnectionStrings__BudgetEvaluation"] = connectionString;
+        var start = Cli.StartInfo(connectionString, "worker");
         start.Environment["BudgetEvaluation__Jobs__QueuePollInterval"] = "00:00:00.200";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (name, value) in settings)
             start.Environment[name] = value;
-        start.Environment.Remove("BUDGETEVAL_BOOTSTRAP_KEY");
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
