@@ -35,10 +35,13 @@ internal static class ServiceBench
     public static int Run(string[] args)
     {
         var sizes = new List<int> { 1_000, 10_000 };
+        string? snapshots = null;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--sizes" && i + 1 < args.Length)
                 sizes = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+            else if (args[i] == "--snapshot" && i + 1 < args.Length)
+                snapshots = Path.GetFullPath(args[++i]);
             else
             {
                 Console.Error.WriteLine($"unknown argument: {args[i]}");
@@ -49,7 +52,9 @@ internal static class ServiceBench
         var results = new List<JsonObject>();
         foreach (var size in sizes)
         {
-            var result = Child("e2e-case", size.ToString(CultureInfo.InvariantCulture));
+            var result = snapshots is null
+                ? Child("e2e-case", size.ToString(CultureInfo.InvariantCulture))
+                : Child("e2e-case", size.ToString(CultureInfo.InvariantCulture), Path.Combine(snapshots, size.ToString(CultureInfo.InvariantCulture)));
             if (result is null)
                 return 1;
             results.Add(result);
@@ -91,14 +96,15 @@ internal static class ServiceBench
     }
 
     /// <summary>Runs a case in a child process with server GC (the service's setting); its last line is RESULT + JSON.</summary>
-    private static JsonObject? Child(string command, string argument)
+    private static JsonObject? Child(string command, params string[] arguments)
     {
         var self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
             start.ArgumentList.Add(typeof(ServiceBench).Assembly.Location);
         start.ArgumentList.Add(command);
-        start.ArgumentList.Add(argument);
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
         start.Environment["DOTNET_gcServer"] = "1";
         using var process = Process.Start(start)!;
         JsonObject? result = null;
@@ -112,7 +118,7 @@ internal static class ServiceBench
         process.WaitForExit();
         if (process.ExitCode != 0 || result is null)
         {
-            Console.Error.WriteLine($"{command} {argument} failed (exit {process.ExitCode})");
+            Console.Error.WriteLine($"{command} {string.Join(' ', arguments)} failed (exit {process.ExitCode})");
             return null;
         }
         return result;
@@ -120,14 +126,80 @@ internal static class ServiceBench
 
     // ---- in the child process -----------------------------------------------------------------------------------
 
-    public static int RunCase(string[] args) => RunCaseAsync(int.Parse(args[0], CultureInfo.InvariantCulture)).GetAwaiter().GetResult();
+    public static int RunCase(string[] args) =>
+        RunCaseAsync(int.Parse(args[0], CultureInfo.InvariantCulture), args.Length > 1 ? args[1] : null).GetAwaiter().GetResult();
 
     public static int RunXlsxCase(string[] args) => RunXlsxCaseAsync(int.Parse(args[0], CultureInfo.InvariantCulture)).GetAwaiter().GetResult();
 
-    private static async Task<int> RunCaseAsync(int size)
+    /// <param name="snapshot">
+    /// A folder for the cluster as it is after the uploads: taken there when missing, else the run starts from a copy
+    /// of it (no generating, importing or uploading), so trying a change on the run costs the run alone.
+    /// </param>
+    private static async Task<int> RunCaseAsync(int size, string? snapshot)
     {
-        await using var service = await Service.StartAsync();
+        var restore = snapshot is not null && File.Exists(Path.Combine(snapshot, Service.SnapshotResult));
+        await using var service = await Service.StartAsync(restore ? snapshot : null);
         var memory = new PeakSampler();
+        var result = restore
+            ? JsonNode.Parse(File.ReadAllText(Path.Combine(snapshot!, Service.SnapshotResult)))!.AsObject()
+            : await ImportAndUploadAsync(service, memory, size);
+        if (restore)
+            Console.WriteLine($"{size:N0} projects: targets and actuals from the snapshot {snapshot} (imported in {(double)result["importSeconds"]!:F1} s, uploaded in {(double)result["uploadSeconds"]!:F1} s)");
+        else if (snapshot is not null)
+            await service.SnapshotAsync(snapshot, result);
+        GC.Collect();
+
+        // The year-end run: started as the finance bureau starts it, timed until its status leaves queued/running.
+        var pgBefore = SaveBench.PostgresCpu(service.Postmaster);
+        var selfBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        service.Phases.Clear();
+        memory.Phase();
+        var gc = (Allocated: GC.GetTotalAllocatedBytes(), Pause: GC.GetTotalPauseDuration(),
+            Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2));
+        using var allocations = Environment.GetEnvironmentVariable("BENCH_ALLOCATIONS") == "1" ? new AllocationTypes() : null;
+        allocations?.Start();
+        var clock = Stopwatch.StartNew();
+        var started = await service.Finance.PostAsync($"/api/evaluations?year={Generator.Year}&period=year-end", null);
+        var body = await started.Content.ReadAsStringAsync();
+        if (started.StatusCode != HttpStatusCode.Accepted)
+            throw new InvalidOperationException($"POST /api/evaluations: {(int)started.StatusCode} {body}");
+        var runId = (long)JsonNode.Parse(body)!["id"]!;
+        JsonNode status;
+        while (true)
+        {
+            status = JsonNode.Parse(await service.Finance.GetStringAsync($"/api/evaluations/{runId}"))!;
+            if ((string?)status["status"] is "succeeded" or "failed")
+                break;
+            await Task.Delay(200);
+        }
+        result["runSeconds"] = clock.Elapsed.TotalSeconds;
+        result["runPostgresCpu"] = (SaveBench.PostgresCpu(service.Postmaster) - pgBefore).TotalSeconds;
+        result["runProcessCpu"] = (Process.GetCurrentProcess().TotalProcessorTime - selfBefore).TotalSeconds;
+        result["runPeakMiB"] = memory.Phase();
+        // Where the process's CPU goes besides the work: the collector (its pauses, and how much the run allocated).
+        result["runAllocatedGiB"] = (GC.GetTotalAllocatedBytes() - gc.Allocated) / 1073741824.0;
+        result["runGcPauseSeconds"] = (GC.GetTotalPauseDuration() - gc.Pause).TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{size:N0} projects: the run allocated {(double)result["runAllocatedGiB"]!:F1} GiB; collections gen0/gen1/gen2 {GC.CollectionCount(0) - gc.Gen0}/{GC.CollectionCount(1) - gc.Gen1}/{GC.CollectionCount(2) - gc.Gen2}, paused {(double)result["runGcPauseSeconds"]!:F1} s"));
+        foreach (var (type, mib, share) in allocations?.Top(25) ?? [])
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"allocated {mib,9:F0} MiB {share,6:P1} {type}"));
+        var phases = service.Phases.ToList();
+        result["loadSeconds"] = phases.Sum(p => p.Load) / 1000.0;
+        result["scoreSeconds"] = phases.Sum(p => p.Score) / 1000.0;
+        result["saveSeconds"] = phases.Sum(p => p.Save) / 1000.0;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{size:N0} projects: department jobs' time summed: load {(double)result["loadSeconds"]!:F1} s, score {(double)result["scoreSeconds"]!:F1} s, save {(double)result["saveSeconds"]!:F1} s"));
+        result["status"] = (string?)status["status"];
+        result["results"] = (int)status["results"]!;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{size:N0} projects: run {runId} {(string?)status["status"]} in {(double)result["runSeconds"]!:F1} s (CPU: PostgreSQL {(double)result["runPostgresCpu"]!:F1} s, this process {(double)result["runProcessCpu"]!:F1} s; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}), {(int)status["results"]!:N0} results{((string?)status["error"] is { } error ? ": " + error : "")}"));
+        Console.WriteLine("RESULT " + result.ToJsonString());
+        return (string?)status["status"] == "succeeded" ? 0 : 1;
+    }
+
+    /// <summary>Imports the generated targets and uploads each department's actuals; returns the figures so far.</summary>
+    private static async Task<JsonObject> ImportAndUploadAsync(Service service, PeakSampler memory, int size)
+    {
         var result = new JsonObject { ["projects"] = size };
         var (targets, files, rowCount, indicators) = Files(size);
         result["indicators"] = indicators;
@@ -153,43 +225,7 @@ internal static class ServiceBench
         result["uploads"] = files.Count;
         result["uploadPeakMiB"] = memory.Phase();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{size:N0} projects: {rowCount:N0} actuals rows uploaded by {files.Count} departments in {clock.Elapsed.TotalSeconds:F1} s"));
-        files.Clear();
-        GC.Collect();
-
-        // The year-end run: started as the finance bureau starts it, timed until its status leaves queued/running.
-        var pgBefore = SaveBench.PostgresCpu(service.Postmaster);
-        var selfBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        service.Phases.Clear();
-        clock.Restart();
-        var started = await service.Finance.PostAsync($"/api/evaluations?year={Generator.Year}&period=year-end", null);
-        var body = await started.Content.ReadAsStringAsync();
-        if (started.StatusCode != HttpStatusCode.Accepted)
-            throw new InvalidOperationException($"POST /api/evaluations: {(int)started.StatusCode} {body}");
-        var runId = (long)JsonNode.Parse(body)!["id"]!;
-        JsonNode status;
-        while (true)
-        {
-            status = JsonNode.Parse(await service.Finance.GetStringAsync($"/api/evaluations/{runId}"))!;
-            if ((string?)status["status"] is "succeeded" or "failed")
-                break;
-            await Task.Delay(200);
-        }
-        result["runSeconds"] = clock.Elapsed.TotalSeconds;
-        result["runPostgresCpu"] = (SaveBench.PostgresCpu(service.Postmaster) - pgBefore).TotalSeconds;
-        result["runProcessCpu"] = (Process.GetCurrentProcess().TotalProcessorTime - selfBefore).TotalSeconds;
-        result["runPeakMiB"] = memory.Phase();
-        var phases = service.Phases.ToList();
-        result["loadSeconds"] = phases.Sum(p => p.Load) / 1000.0;
-        result["scoreSeconds"] = phases.Sum(p => p.Score) / 1000.0;
-        result["saveSeconds"] = phases.Sum(p => p.Save) / 1000.0;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{size:N0} projects: department jobs' time summed: load {(double)result["loadSeconds"]!:F1} s, score {(double)result["scoreSeconds"]!:F1} s, save {(double)result["saveSeconds"]!:F1} s"));
-        result["status"] = (string?)status["status"];
-        result["results"] = (int)status["results"]!;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{size:N0} projects: run {runId} {(string?)status["status"]} in {(double)result["runSeconds"]!:F1} s (CPU: PostgreSQL {(double)result["runPostgresCpu"]!:F1} s, this process {(double)result["runProcessCpu"]!:F1} s; load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}), {(int)status["results"]!:N0} results{((string?)status["error"] is { } error ? ": " + error : "")}"));
-        Console.WriteLine("RESULT " + result.ToJsonString());
-        return (string?)status["status"] == "succeeded" ? 0 : 1;
+        return result;
     }
 
     /// <summary>The targets file and each department's actuals file (the generated tables themselves are not kept).</summary>
@@ -306,15 +342,35 @@ internal static class ServiceBench
         /// <summary>The cluster's postmaster, whose processes' CPU the run is measured with.</summary>
         public int Postmaster => int.Parse(File.ReadLines(Path.Combine(_cluster.Folder, "data", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
 
-        public static async Task<Service> StartAsync()
+        /// <summary>In a snapshot folder: the figures of the import and upload it was taken after.</summary>
+        public const string SnapshotResult = "result.json";
+
+        private const string SnapshotPassword = "password";
+
+        /// <param name="snapshot">A folder <see cref="SnapshotAsync"/> filled: the cluster starts from a copy of it.</param>
+        public static async Task<Service> StartAsync(string? snapshot = null)
         {
             var service = new Service();
             service._cluster = await LocalPostgres.StartAsync(Path.Combine(Path.GetTempPath(), "budgeteval-bench-pg"));
-            await service._cluster.CreateDatabaseAsync("bench");
+            var connectionString = service._cluster.ConnectionString("bench");
+            if (snapshot is null)
+                await service._cluster.CreateDatabaseAsync("bench");
+            else
+            {
+                await service._cluster.StopServerAsync();
+                var data = Path.Combine(service._cluster.Folder, "data");
+                Directory.Delete(data, recursive: true);
+                await Copy(Path.Combine(snapshot, "data"), data);
+                await service._cluster.StartAgainAsync();
+                connectionString = new Npgsql.NpgsqlConnectionStringBuilder(connectionString)
+                {
+                    Password = File.ReadAllText(Path.Combine(snapshot, SnapshotPassword)),
+                }.ConnectionString;
+            }
             var builder = ServiceHost.CreateBuilder();
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["ConnectionStrings:BudgetEvaluation"] = service._cluster.ConnectionString("bench"),
+                ["ConnectionStrings:BudgetEvaluation"] = connectionString,
                 [ServiceOptions.BootstrapKeyVariable] = "",
                 ["BudgetEvaluation:MaxRequestBytes"] = (1L << 30).ToString(CultureInfo.InvariantCulture),
                 ["BudgetEvaluation:Jobs:QueuePollInterval"] = "00:00:00.200",
@@ -332,6 +388,29 @@ internal static class ServiceBench
             service._address = new Uri(service._app.Urls.Single());
             service.Finance = service.Client((await service._app.Services.GetRequiredService<ApiKeyStore>().CreateAsync(Roles.Finance, null, "bench", Actor.System)).Key);
             return service;
+        }
+
+        /// <summary>Stops the cluster, copies its data folder (and password and <paramref name="result"/>) into <paramref name="snapshot"/>, starts it again.</summary>
+        public async Task SnapshotAsync(string snapshot, JsonObject result)
+        {
+            // The service's pooled connections break with the restart: emptied so none is used broken.
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await _cluster.StopServerAsync();
+            Directory.CreateDirectory(snapshot);
+            await Copy(Path.Combine(_cluster.Folder, "data"), Path.Combine(snapshot, "data"));
+            await _cluster.StartAgainAsync();
+            File.WriteAllText(Path.Combine(snapshot, SnapshotPassword), _cluster.Password);
+            File.WriteAllText(Path.Combine(snapshot, SnapshotResult), result.ToJsonString());
+            Console.WriteLine($"snapshot taken: {snapshot}");
+        }
+
+        /// <summary><c>cp -a</c>: the data folder keeps its owner (the postgres user when we are root) and modes.</summary>
+        private static async Task Copy(string from, string to)
+        {
+            using var copy = Process.Start(new ProcessStartInfo("cp", ["-a", from, to]))!;
+            await copy.WaitForExitAsync();
+            if (copy.ExitCode != 0)
+                throw new InvalidOperationException($"cp -a {from} {to}: exit {copy.ExitCode}");
         }
 
         public async Task<HttpClient> KeyAsync(string role, string department) =>

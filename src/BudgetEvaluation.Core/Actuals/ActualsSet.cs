@@ -108,6 +108,35 @@ public sealed class ActualsSet
         return set;
     }
 
+    /// <summary>
+    /// Rows already matched, as a run reads an accepted upload back: each comes with its project and indicator (null:
+    /// the spending row), so no name is looked up again; only the values are checked against the current targets, with
+    /// the errors, duplicates and notes of <see cref="Match"/>. The row's names are not read.
+    /// </summary>
+    public static ActualsSet FromMatched(IEnumerable<(RulesProject Project, Indicator? Indicator, ActualRow Row)> rows, Period period, string fileName)
+    {
+        var set = new ActualsSet();
+        var seen = new Dictionary<RulesProject, Dictionary<string, int>>(ReferenceEqualityComparer.Instance);
+        foreach (var (project, indicator, row) in rows)
+        {
+            if (!set._byProject.TryGetValue(project, out var actuals))
+                set._byProject[project] = actuals = new ProjectActuals();
+            if (indicator is null)
+            {
+                if (IsDuplicate(row, project, ActualsColumns.SpendingIndicator, $"项目“{project.Project.Name}”的执行数", seen, fileName, set.Errors))
+                    continue;
+                set.Rows.Add(new MatchedRow(row, project, SpendingPath));
+                AcceptSpending(row, actuals, project, fileName, set.Errors);
+                continue;
+            }
+            if (IsDuplicate(row, project, indicator.Path, $"项目“{project.Project.Name}”的指标“{indicator.Name}”", seen, fileName, set.Errors))
+                continue;
+            set.Rows.Add(new MatchedRow(row, project, indicator.Path));
+            AcceptIndicator(row, indicator, actuals, project, period, fileName, set.Errors);
+        }
+        return set;
+    }
+
     private static bool IsDuplicate(ActualRow row, RulesProject project, string key, string what, Dictionary<RulesProject, Dictionary<string, int>> seen, string fileName, List<ImportError> errors)
     {
         if (!seen.TryGetValue(project, out var lines))

@@ -138,12 +138,27 @@ public sealed class CompiledRules : IRuleRunner
 
         public (string Name, Type Type)[] Parameters { get; } = parameters;
 
+        // Looked up before GetOrAdd, whose factory closure would be allocated on every call (once per local of every rule).
         public Signature With(string name, Type type) =>
-            _next.GetOrAdd((name, type), key => new Signature([.. Parameters, key]));
+            _next.TryGetValue((name, type), out var next) ? next : _next.GetOrAdd((name, type), key => new Signature([.. Parameters, key]));
     }
 
     /// <summary>Compiled rule shapes, by shape key.</summary>
     private static readonly ConcurrentDictionary<string, Lazy<RuleBody>> Shapes = new(StringComparer.Ordinal);
+
+    private static readonly ConcurrentDictionary<string, Lazy<RuleBody>>.AlternateLookup<ReadOnlySpan<char>> ShapesBySpan =
+        Shapes.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    // A run compiles every rule of every project (1.5 million for a province): the shape key and the locals are built
+    // in per-thread buffers, and become a string and an array only for a shape not seen yet.
+    [ThreadStatic]
+    private static System.Text.StringBuilder? _key;
+
+    [ThreadStatic]
+    private static List<Local>? _locals;
+
+    [ThreadStatic]
+    private static char[]? _keyChars;
 
     private sealed record Parsed(ParameterExpression[] Parameters, Expression? Body, string? Error)
     {
@@ -195,8 +210,10 @@ public sealed class CompiledRules : IRuleRunner
     {
         var offset = constants.Count;
         var parameters = Signature.Inputs;
-        var locals = new List<Local>();
-        var key = new System.Text.StringBuilder();
+        var locals = _locals ??= [];
+        locals.Clear();
+        var key = _key ??= new System.Text.StringBuilder();
+        key.Clear();
         foreach (var local in rule.LocalParams ?? [])
         {
             if (DecimalLiteral(local.Expression) is { } number)
@@ -233,12 +250,19 @@ public sealed class CompiledRules : IRuleRunner
         var onSuccess = success is null ? null : Parse(workflowName, rule, parameters, null, success, "OnSuccess");
         var onFailure = failure is null ? null : Parse(workflowName, rule, parameters, null, failure, "OnFailure");
         key.Append('|').Append(rule.Expression).Append('|').Append(success ?? "\0").Append('|').Append(failure ?? "\0");
-        var shape = Shapes.GetOrAdd(key.ToString(), _ => new Lazy<RuleBody>(() => CompileShape(locals, expression, onSuccess, onFailure))).Value;
-        return new CompiledRule(rule.RuleName, shape, offset);
+        var keyChars = _keyChars is { } buffer && buffer.Length >= key.Length ? buffer : _keyChars = new char[Math.Max(256, key.Length * 2)];
+        key.CopyTo(0, keyChars, key.Length);
+        if (!ShapesBySpan.TryGetValue(keyChars.AsSpan(0, key.Length), out var shape))
+            shape = AddShape(key.ToString(), locals.ToArray(), expression, onSuccess, onFailure);
+        return new CompiledRule(rule.RuleName, shape.Value, offset);
     }
 
+    /// <summary>A new shape, compiled on first use (in a method of its own so that its closures are allocated only here).</summary>
+    private static Lazy<RuleBody> AddShape(string key, Local[] locals, Parsed expression, Parsed? onSuccess, Parsed? onFailure) =>
+        Shapes.GetOrAdd(key, _ => new Lazy<RuleBody>(() => CompileShape(locals, expression, onSuccess, onFailure)));
+
     /// <summary>A local param: parsed text, or (when <see cref="Text"/> is null) the index of its folded literal.</summary>
-    private sealed record Local(string Name, Type Type, Parsed? Text, int Constant);
+    private readonly record struct Local(string Name, Type Type, Parsed? Text, int Constant);
 
     /// <summary>The OutputExpression text of an action, read as RulesEngine's ActionContext reads it.</summary>
     private static string? ActionText(ActionInfo? action)
@@ -295,7 +319,15 @@ public sealed class CompiledRules : IRuleRunner
 
     private static Parsed Parse(string workflowName, Rule rule, Signature parameters, Type? returnType, string? text, string what, string? name = null)
     {
-        var parsed = ParseCache.GetOrAdd((parameters, returnType, text ?? ""), _ => new Lazy<Parsed>(() =>
+        // Looked up before GetOrAdd: the factory's closures, in a method of their own, are allocated only for a new text.
+        var parsed = (ParseCache.TryGetValue((parameters, returnType, text ?? ""), out var cached) ? cached : AddParse(parameters, returnType, text)).Value;
+        if (parsed.Error is not null || parsed.Body is null)
+            throw new RuleCompileException(workflowName, rule.RuleName, name is null ? what : $"{what} {name}", text ?? "", parsed.Error ?? "空表达式");
+        return parsed;
+    }
+
+    private static Lazy<Parsed> AddParse(Signature parameters, Type? returnType, string? text) =>
+        ParseCache.GetOrAdd((parameters, returnType, text ?? ""), _ => new Lazy<Parsed>(() =>
         {
             var expressions = parameters.Parameters.Select(p => Expression.Parameter(p.Type, p.Name)).ToArray();
             try
@@ -306,17 +338,13 @@ public sealed class CompiledRules : IRuleRunner
             {
                 return new Parsed(expressions, null, ex.Message);
             }
-        })).Value;
-        if (parsed.Error is not null || parsed.Body is null)
-            throw new RuleCompileException(workflowName, rule.RuleName, name is null ? what : $"{what} {name}", text ?? "", parsed.Error ?? "空表达式");
-        return parsed;
-    }
+        }));
 
     /// <summary>
     /// One delegate for a rule shape: <c>try { locals; met = expression; output = met ? onSuccess : onFailure }
     /// catch { the stage that failed }</c>, the stages reported as RulesEngine reports them.
     /// </summary>
-    private static RuleBody CompileShape(List<Local> locals, Parsed expression, Parsed? onSuccess, Parsed? onFailure)
+    private static RuleBody CompileShape(Local[] locals, Parsed expression, Parsed? onSuccess, Parsed? onFailure)
     {
         var actuals = Expression.Parameter(typeof(ActualInput[]), RuleNames.ActualsInput);
         var context = Expression.Parameter(typeof(RuleContext), RuleNames.ContextInput);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using BudgetEvaluation.Core.Actuals;
 using BudgetEvaluation.Core.Import;
@@ -52,7 +51,7 @@ public sealed class ProjectScoring(ProjectStore projects, ActualsStore actuals)
         // over the cores, each slot keeps its project's place so the order stays that of the query.
         var parsed = new (LoadedProject? Project, ProjectError? Error)[stored.Count];
         Parallel.For(0, stored.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
-            i => parsed[i] = Parse(stored[i]));
+            i => parsed[i] = Parse(stored[i], period));
         var loaded = parsed.Where(p => p.Project is not null).Select(p => p.Project!).ToList();
         var errors = parsed.Where(p => p.Error is not null).Select(p => p.Error!).ToList();
         var rows = loaded.Count == 0
@@ -64,13 +63,14 @@ public sealed class ProjectScoring(ProjectStore projects, ActualsStore actuals)
         return new ScoringInput(loaded, set, problems, uploads, errors) { LastProjectId = stored.Count > 0 ? stored[^1].ProjectId : null };
     }
 
-    private static (LoadedProject?, ProjectError?) Parse(StoredRules rules)
+    /// <summary>The project with only <paramref name="period"/>'s workflow (the one scored) when read from its pack.</summary>
+    private static (LoadedProject?, ProjectError?) Parse(StoredRules rules, Period period)
     {
         var source = StoredProjects.Source(rules);
         try
         {
             // The pack and text are not needed once read: dropped so a department's projects do not hold them twice.
-            return (new LoadedProject(rules with { Packed = null, RulesText = null }, StoredProjects.Read(rules)), null);
+            return (new LoadedProject(rules with { Packed = null, RulesText = null }, StoredProjects.Read(rules, period)), null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -121,52 +121,52 @@ public sealed class ProjectScoring(ProjectStore projects, ActualsStore actuals)
     }
 
     /// <summary>
-    /// The stored rows as the actuals file Core reads: each names its project in full (年度, 主管部门, 项目名称) and its
-    /// indicator as the current rules spell it, and is matched by <see cref="ActualsSet.Match"/> like an upload.
+    /// The stored rows matched to the current rules by their indicator path (<see cref="ActualsSet.FromMatched"/>): the
+    /// upload matched them by name when it was accepted, so only the values are checked against the current targets.
     /// Rows that no longer fit (targets re-imported since the upload) become the project's problems, named by the
     /// upload's file and line, and score as not reported.
     /// </summary>
     private static (ActualsSet Set, Dictionary<long, List<ImportError>> Problems) Rebuild(
         IReadOnlyList<LoadedProject> loaded, IReadOnlyList<CurrentActualRow> stored, Period period)
     {
-        var byId = loaded.ToDictionary(p => p.ProjectId);
-        var problems = loaded.ToDictionary(p => p.ProjectId, _ => new List<ImportError>());
-        // Each project's indicators by path, looked up per stored row (a scan per row is quadratic in indicators).
-        var indicatorsOf = loaded.ToDictionary(p => p.ProjectId, p => p.Rules.Table.Indicators
-            .GroupBy(i => i.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal));
+        var byId = new Dictionary<long, (LoadedProject Project, Dictionary<string, Indicator> Indicators)>(loaded.Count);
+        var problems = new Dictionary<long, List<ImportError>>(loaded.Count);
+        foreach (var project in loaded)
+        {
+            // Each project's indicators by path (the first of a repeated path, as the rules file lists them).
+            var indicators = new Dictionary<string, Indicator>(project.Rules.Table.Indicators.Count, StringComparer.Ordinal);
+            foreach (var indicator in project.Rules.Table.Indicators)
+                indicators.TryAdd(indicator.Path, indicator);
+            byId[project.ProjectId] = (project, indicators);
+            problems[project.ProjectId] = [];
+        }
         // Rows of several uploads share line numbers: each gets its position here, mapped back for messages.
-        var origins = new List<CurrentActualRow>();
-        var rows = new List<ActualRow>();
+        var origins = new List<CurrentActualRow>(stored.Count);
+        var rows = new List<(RulesProject, Indicator?, ActualRow)>(stored.Count);
         foreach (var row in stored)
         {
-            if (!byId.TryGetValue(row.ProjectId, out var project))
+            if (!byId.TryGetValue(row.ProjectId, out var entry))
                 continue;
-            var p = project.Rules.Project;
-            var names = ActualsSet.RowNames(row.IndicatorPath, indicatorsOf[row.ProjectId].GetValueOrDefault(row.IndicatorPath));
-            if (names is null)
+            Indicator? indicator = null;
+            if (row.IndicatorPath != ActualsSet.SpendingPath && !entry.Indicators.TryGetValue(row.IndicatorPath, out indicator))
             {
                 problems[row.ProjectId].Add(new ImportError(row.FileName, row.Line, ActualsColumns.Indicator,
-                    $"项目“{p.Name}”当前的规则中没有指标“{row.IndicatorPath}”（目标表在上传后重新导入），按未填报计"));
+                    $"项目“{entry.Project.Rules.Project.Name}”当前的规则中没有指标“{row.IndicatorPath}”（目标表在上传后重新导入），按未填报计"));
                 continue;
             }
-            var (category, subcategory, name) = names.Value;
             origins.Add(row);
-            rows.Add(new ActualRow
+            rows.Add((entry.Project.Rules, indicator, new ActualRow
             {
                 Line = origins.Count,
-                Year = p.Year.ToString(CultureInfo.InvariantCulture),
-                Department = p.Department,
-                Project = p.Name,
-                Category = category,
-                Subcategory = subcategory,
-                Indicator = name,
+                Project = entry.Project.Rules.Project.Name,
+                Indicator = indicator?.Name ?? ActualsColumns.SpendingIndicator,
                 Value = row.RawValue,
                 Deviation = row.DeviationReason ?? "",
                 DeviationType = row.DeviationType ?? "",
                 Likelihood = row.Likelihood ?? "",
-            });
+            }));
         }
-        var set = ActualsSet.Match(rows, loaded.Select(p => p.Rules).ToList(), period, "");
+        var set = ActualsSet.FromMatched(rows, period, "");
         foreach (var error in set.Errors)
         {
             var origin = origins[error.Line - 1];

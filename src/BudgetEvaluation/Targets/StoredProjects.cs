@@ -1,5 +1,6 @@
 using System.Globalization;
 using BudgetEvaluation.Core.Rules;
+using BudgetEvaluation.Core.Targets;
 using BudgetEvaluation.Data;
 
 namespace BudgetEvaluation.Targets;
@@ -27,9 +28,10 @@ public sealed class StoredProjects(ProjectStore projects)
     /// parsed from the text. Throws <see cref="FormatException"/> (or <see cref="System.Text.Json.JsonException"/>)
     /// when neither can be read.
     /// </summary>
-    public static RulesProject Read(StoredRules rules) =>
+    /// <param name="period">Only that period's workflow, when the rules come from a pack (<see cref="RulesPack.Unpack"/>).</param>
+    public static RulesProject Read(StoredRules rules, Period? period = null) =>
         rules.Packed is { } packed
-            ? RulesPack.Unpack(packed, Source(rules), rules.Sha256)
+            ? RulesPack.Unpack(packed, Source(rules), rules.Sha256, period)
             : RulesProject.Parse(rules.RulesText ?? throw new FormatException($"{Source(rules)}没有规则文件文本"), Source(rules), rules.Sha256);
 
     /// <summary>How Core names the rules in its messages: the project and version, as the API shows them.</summary>

@@ -330,4 +330,31 @@ public class ActualsSetTests
         Assert.All(set.Rows, r => Assert.Equal("“通创荟”和科技招商经费专项", r.Project.Project.Name));
         Assert.Equal(5, Assert.Single(set.Errors).Line);
     }
+    [Fact]
+    public void FromMatched_StoredRows_ChecksValuesAgainstTheTargetsWithoutLookingUpNames()
+    {
+        var project = Seed.Project("“通创荟”和科技招商经费专项");
+        var count = project.Table.Indicators.Single(i => i.Path == "产出指标/数量指标/招引科创项目数");
+        ActualRow Row(int line, string value) =>
+            // Names that match nothing: the indicator given with the row is what counts.
+            new() { Line = line, Project = "改过名的项目", Indicator = "改过名的指标", Value = value };
+
+        var set = ActualsSet.FromMatched(
+        [
+            (project, count, Row(2, "1700个")),
+            (project, null, Row(3, "130万元")),
+            (project, count, Row(4, "1800个")),
+            (project, project.Table.Indicators.Single(i => i.Path == "产出指标/时效指标/科创大赛省赛和国赛获奖数"), Row(5, "很多")),
+        ], Period.YearEnd, "stored.csv");
+
+        var actuals = set.For(project);
+        Assert.Equal(1700, actuals.Indicators[count.Path].Input.Value);
+        Assert.Equal(130, actuals.Spent);
+        Assert.Equal(2, set.Errors.Count);
+        Assert.Equal(("stored.csv", 4, ActualsColumns.Indicator), (set.Errors[0].File, set.Errors[0].Line, set.Errors[0].Field));
+        Assert.Contains("重复填报：第2行", set.Errors[0].Message);
+        Assert.Equal((5, ActualsColumns.Value), (set.Errors[1].Line, set.Errors[1].Field));
+        Assert.Contains("“很多”", set.Errors[1].Message);
+        Assert.Equal(3, set.Rows.Count);
+    }
 }

@@ -42,6 +42,40 @@ public sealed class RulesPackTests
         }
     }
 
+    [Theory]
+    [InlineData(Period.MidYear)]
+    [InlineData(Period.YearEnd)]
+    public void Unpack_ForOnePeriod_HoldsExactlyThatPeriodsWorkflowAndTheWholeTable(Period period)
+    {
+        var tables = new Generator().Tables(200).ToList();
+        var projects = SeedProjects().Concat(tables.Select((t, i) => RulesProject.Parse(RulesFile.Serialize(t), $"generated-{i}.json")));
+        foreach (var parsed in projects)
+        {
+            var packed = RulesPack.Pack(parsed)!;
+            var one = RulesPack.Unpack(packed, parsed.Source, parsed.Fingerprint, period);
+
+            var workflow = Assert.Single(one.Workflows);
+            Assert.Equal(parsed.WorkflowName(period), workflow.WorkflowName);
+            Assert.Equal(JsonSerializer.Serialize(parsed.WorkflowFor(period)), JsonSerializer.Serialize(workflow));
+            Assert.Equal(JsonSerializer.Serialize(parsed.Table), JsonSerializer.Serialize(one.Table));
+            Assert.Equal(parsed.Fingerprint, one.Fingerprint);
+        }
+    }
+
+    [Fact]
+    public async Task Evaluate_SeedRulesUnpackedForYearEnd_ScoresAsTheWholeRules()
+    {
+        var whole = SeedProjects().Select(Unpacked).ToList();
+        var yearEnd = SeedProjects().Select(p => RulesPack.Unpack(RulesPack.Pack(p)!, p.Source, p.Fingerprint, Period.YearEnd)).ToList();
+
+        var expected = await ScoreAsync(YearEndActuals, Period.YearEnd, projects: whole);
+        var actual = await ScoreAsync(YearEndActuals, Period.YearEnd, projects: yearEnd);
+
+        Assert.Equal(12, actual.Count);
+        Assert.Equal(JsonSerializer.Serialize(expected), JsonSerializer.Serialize(actual));
+        Assert.Equal(90.15046296296296, actual.Project(TongChuangHui).TotalScore!.Value, 1e-9);
+    }
+
     [Fact]
     public void Pack_SeedRulesFile_IsAFifthOfTheJsonOrLess()
     {
