@@ -83,7 +83,7 @@ internal static class SaveBench
             results.Add((project.DepartmentId, ProjectScoring.ToResult(project, uploadId, evaluations[i], [])));
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"results built in {clock.Elapsed.TotalSeconds:F2} s; result JSON {results.Average(r => r.Result.ResultJson.Length):N0} chars on average, {results.Average(r => r.Result.Missing.Count):F2} indicators missing"));
+            $"results built in {clock.Elapsed.TotalSeconds:F2} s; result JSON {results.Average(r => r.Result.ResultJson.Length):N0} bytes (UTF-8) on average, {results.Average(r => r.Result.Missing.Count):F2} indicators missing"));
         // As a department job chunks: per department, by project id.
         var chunks = results.GroupBy(r => r.DepartmentId)
             .SelectMany(g => g.Select(r => r.Result).Chunk(chunkSize).Select(c => (Department: g.Key, Results: c)))

@@ -370,7 +370,7 @@ internal static class ServiceBench
             var builder = ServiceHost.CreateBuilder();
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["ConnectionStrings:BudgetEvaluation"] = connectionString,
+                ["ConnectionStrings:BudgetEvaluation"] = connectionString + Environment.GetEnvironmentVariable("BENCH_CONNECTION_EXTRA"),
                 [ServiceOptions.BootstrapKeyVariable] = "",
                 ["BudgetEvaluation:MaxRequestBytes"] = (1L << 30).ToString(CultureInfo.InvariantCulture),
                 ["BudgetEvaluation:Jobs:QueuePollInterval"] = "00:00:00.200",

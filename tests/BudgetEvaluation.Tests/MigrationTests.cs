@@ -160,6 +160,39 @@ public class MigrationTests
                 "SELECT concat_ws('|', department_id, projects, results, without_actuals, with_problems) FROM run_departments ORDER BY department_id"));
     }
 
+    [Fact]
+    public async Task InlineStorage_PacksStoredBefore_AreTheSameBytesKeptInTheRowWithLz4()
+    {
+        var connectionString = await MigratedBeforeAsync("0007");
+        // Two packs as 0005 stored them: one of 5 KB of repeated text (pglz-compressed) and one of 6 KB that does not
+        // compress (moved out to the TOAST table).
+        await Database.ExecuteAsync(connectionString, """
+            INSERT INTO fiscal_years (year) VALUES (2026);
+            INSERT INTO departments (name) VALUES ('南通市科学技术局');
+            INSERT INTO projects (year, department_id, name) VALUES (2026, 1, '办公设备购置'), (2026, 1, '物业管理费');
+            INSERT INTO rule_sets (project_id, version, rules, rules_text, sha256, source_file, created_by)
+            VALUES (1, 1, '{}', '{}', repeat('0', 64), 'seed.txt', 'system'), (2, 1, '{}', '{}', repeat('0', 64), 'seed.txt', 'system');
+            INSERT INTO rule_packs (rule_set_id, packed) VALUES
+                (1, convert_to(repeat('产出指标/数量指标/招引科创项目数 ≥1800个 ', 120), 'UTF8')),
+                (2, (SELECT decode(string_agg(md5(i::text), ''), 'hex') FROM generate_series(1, 380) i));
+            """);
+        var toast = await Database.ScalarAsync<string>(connectionString, "SELECT reltoastrelid::regclass::text FROM pg_class WHERE relname = 'rule_packs'");
+        var chunks = $"SELECT count(*) FROM {toast}";
+        Assert.True(await Database.ScalarAsync<long>(connectionString, chunks) > 0);
+        const string Packs = "SELECT rule_set_id || '|' || md5(packed) || '|' || octet_length(packed) FROM rule_packs ORDER BY rule_set_id";
+        var before = await Database.QueryAsync<string>(connectionString, Packs);
+        Assert.Equal("pglz", await Database.ScalarAsync<string>(connectionString, "SELECT pg_column_compression(packed) FROM rule_packs WHERE rule_set_id = 1"));
+
+        await Database.ExecuteAsync(connectionString, Script("0007_inline_storage.sql"));
+
+        Assert.Equal(before, await Database.QueryAsync<string>(connectionString, Packs));
+        Assert.Equal("lz4", await Database.ScalarAsync<string>(connectionString, "SELECT pg_column_compression(packed) FROM rule_packs WHERE rule_set_id = 1"));
+        Assert.Equal("m|l", await Database.ScalarAsync<string>(connectionString,
+            "SELECT attstorage::text || '|' || attcompression::text FROM pg_attribute WHERE attrelid = 'rule_packs'::regclass AND attname = 'packed'"));
+        // Both packs now in their rows: the TOAST table holds no live chunk.
+        Assert.Equal(0, await Database.ScalarAsync<long>(connectionString, chunks));
+    }
+
     /// <summary>A new database with the migrations before <paramref name="migration"/> applied: as an earlier release left it.</summary>
     private static async Task<string> MigratedBeforeAsync(string migration)
     {

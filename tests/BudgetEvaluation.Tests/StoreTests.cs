@@ -116,8 +116,8 @@ public class StoreTests(StoreFixture db) : IClassFixture<StoreFixture>
         const string First = """{"totalScore":80,"funds":{"annualBudget":30,"spent":27,"weight":10,"score":9,"warning":null,"explanation":"10 × 90% / 100% = 9"},"indicators":[{"category":"产出指标","subcategory":"数量指标","indicator":"物业服务面积","target":"=2517.03平方米","actual":"2517.03平方米","weight":50,"score":50,"status":"met","warning":null,"explanation":"达成，得满分"}],"missing":[]}""";
         const string Last = """{"totalScore":59,"funds":{"annualBudget":30,"spent":null,"weight":10,"score":0,"warning":null,"explanation":"未填报执行数，得 0 分"},"indicators":[],"missing":["产出指标/数量指标/物业服务面积"]}""";
 
-        await store.SaveResultAsync(runId, new ProjectResult(project.Id, project.RuleSetId, null, 80m, "良", null, First, []));
-        await store.SaveResultAsync(runId, new ProjectResult(project.Id, project.RuleSetId, null, 59m, "差", null, Last, ["产出指标/数量指标/物业服务面积"]));
+        await store.SaveResultAsync(runId, new ProjectResult(project.Id, project.RuleSetId, null, 80m, "良", null, Encoding.UTF8.GetBytes(First), []));
+        await store.SaveResultAsync(runId, new ProjectResult(project.Id, project.RuleSetId, null, 59m, "差", null, Encoding.UTF8.GetBytes(Last), ["产出指标/数量指标/物业服务面积"]));
 
         var result = Assert.Single(await store.ResultsAsync(runId));
         Assert.Equal(59m, result.Total);
@@ -137,7 +137,7 @@ public class StoreTests(StoreFixture db) : IClassFixture<StoreFixture>
         var runId = await store.CreateRunAsync(2026, Period.YearEnd, new DateOnly(2026, 12, 31), "default", Actor.System);
         const string Json = """{"funds":{"annualBudget":12.5,"spent":11.25,"weight":10,"score":9,"warning":null,"explanation":"10 × 90% / 100% = 9"},"indicators":[{"category":"产出指标","subcategory":"数量指标","indicator":"物业服务面积","target":"=2517.03平方米","actual":"2517.03平方米","weight":18.75,"score":18.75,"status":"met","warning":null,"explanation":"达成，得满分"},{"category":"效益指标","subcategory":"社会效益","indicator":"群众满意度","target":"≥90%","actual":null,"weight":33.75,"score":0,"status":"missing","warning":null,"explanation":"未填报，得 0 分"}],"missing":["效益指标/社会效益/群众满意度"]}""";
 
-        await store.SaveResultAsync(runId, new ProjectResult(project.Id, project.RuleSetId, null, 27.75m, "差", null, Json, ["效益指标/社会效益/群众满意度"]));
+        await store.SaveResultAsync(runId, new ProjectResult(project.Id, project.RuleSetId, null, 27.75m, "差", null, Encoding.UTF8.GetBytes(Json), ["效益指标/社会效益/群众满意度"]));
 
         var result = Assert.Single(await store.ResultsAsync(runId));
         Assert.Equal(
@@ -163,8 +163,8 @@ public class StoreTests(StoreFixture db) : IClassFixture<StoreFixture>
         var first = await store.CreateRunAsync(2026, Period.YearEnd, new DateOnly(2026, 12, 31), "default", Actor.System);
         var second = await store.CreateRunAsync(2026, Period.YearEnd, new DateOnly(2026, 12, 31), "default", Actor.System);
 
-        await store.SaveResultAsync(first, new ProjectResult(project.Id, project.RuleSetId, null, 91m, "优", null, "{}", []));
-        await store.SaveResultAsync(second, new ProjectResult(project.Id, project.RuleSetId, null, 85m, "良", null, "{}", []));
+        await store.SaveResultAsync(first, new ProjectResult(project.Id, project.RuleSetId, null, 91m, "优", null, Encoding.UTF8.GetBytes("{}"), []));
+        await store.SaveResultAsync(second, new ProjectResult(project.Id, project.RuleSetId, null, 85m, "良", null, Encoding.UTF8.GetBytes("{}"), []));
 
         Assert.Equal(91m, Assert.Single(await store.ResultsAsync(first)).Total);
         Assert.Equal(85m, Assert.Single(await store.ResultsAsync(second)).Total);

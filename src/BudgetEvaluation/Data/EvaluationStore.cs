@@ -25,11 +25,14 @@ public sealed record IndicatorScoreRecord(
     string IndicatorPath, string Target, string? Actual, decimal? Points, decimal? Score, string? Status, string? Warning, string Explanation);
 
 /// <summary>A project's result in a run, with the rules version and upload it used.</summary>
-/// <param name="ResultJson">The project's result as <c>budgeteval score --format json</c> writes it (one line is enough).</param>
+/// <param name="ResultJson">
+/// The project's result as <c>budgeteval score --format json</c> writes it (one line is enough), in UTF-8: serialized
+/// as bytes and sent as bytes, a run's 100 000 results are never UTF-16 strings (a tenth of what a run allocated).
+/// </param>
 /// <param name="Missing">The indicators without an actual (一级/二级/三级), for the run's summary.</param>
 /// <param name="Problems">Rows of the upload that did not fit the rules used (scored as not reported).</param>
 public sealed record ProjectResult(
-    long ProjectId, long RuleSetId, long? UploadId, decimal? Total, string? Grade, string? Warning, string ResultJson,
+    long ProjectId, long RuleSetId, long? UploadId, decimal? Total, string? Grade, string? Warning, byte[] ResultJson,
     IReadOnlyList<string> Missing, IReadOnlyList<ImportError>? Problems = null);
 
 /// <summary>A stored result, as read back.</summary>
@@ -149,7 +152,7 @@ public sealed class EvaluationStore(NpgsqlDataSource dataSource)
             """
             INSERT INTO evaluation_results (run_id, project_id, rule_set_id, upload_id, total, grade, warning, result, missing, problems)
             SELECT @runId, x.project_id, x.rule_set_id, x.upload_id, x.total, x.grade, x.warning,
-                   CAST(x.result AS json), CAST(x.missing AS jsonb), CAST(x.problems AS jsonb)
+                   CAST(convert_from(x.result, 'UTF8') AS json), CAST(x.missing AS jsonb), CAST(x.problems AS jsonb)
             FROM unnest(@projects, @ruleSets, @uploads, @totals, @grades, @warnings, @results, @missing, @problems)
                  AS x(project_id, rule_set_id, upload_id, total, grade, warning, result, missing, problems)
             ON CONFLICT (run_id, project_id) DO UPDATE SET

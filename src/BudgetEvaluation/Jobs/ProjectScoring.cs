@@ -179,6 +179,6 @@ public sealed class ProjectScoring(ProjectStore projects, ActualsStore actuals)
     public static ProjectResult ToResult(LoadedProject project, long? uploadId, ProjectEvaluation evaluation, IReadOnlyList<ImportError> problems) =>
         new(project.ProjectId, project.Stored.RuleSetId, uploadId,
             (decimal?)evaluation.TotalScore, evaluation.Grade, evaluation.Warning,
-            JsonSerializer.Serialize(evaluation, EvaluationJson.Compact),
+            JsonSerializer.SerializeToUtf8Bytes(evaluation, EvaluationJson.Compact),
             evaluation.Missing, problems);
 }

@@ -103,9 +103,11 @@ public sealed partial class SummaryJob(
             ORDER BY p.id
             """,
             new { runId }, cancellationToken: cancellationToken))).AsList();
+        // By department once: a province's run has hundreds of departments and 100 000 rows.
+        var byDepartment = rows.ToLookup(r => r.DepartmentId);
         return parts.Select(d =>
         {
-            var mine = rows.Where(r => r.DepartmentId == d.DepartmentId).ToList();
+            var mine = byDepartment[d.DepartmentId].ToList();
             var errors = JsonSerializer.Deserialize<List<ProjectError>>(d.ProjectErrors, RunSummary.Json) ?? [];
             var missing = mine
                 .Select(r => new MissingActuals(r.ProjectId, r.Project, !r.HasActuals, JsonSerializer.Deserialize<List<string>>(r.Missing) ?? []))
