@@ -208,10 +208,113 @@ public sealed class CompiledRules : IRuleRunner
 
     private static CompiledRule CompileRule(string workflowName, Rule rule, List<double> constants)
     {
+        var texts = _texts ??= new RuleTexts();
+        var success = ActionText(rule.Actions?.OnSuccess);
+        var failure = ActionText(rule.Actions?.OnFailure);
+        texts.Fill(rule, success, failure);
+        var memos = _memos ??= new Dictionary<RuleTexts, Memo>();
+        if (memos.TryGetValue(texts, out var memo))
+        {
+            var at = constants.Count;
+            for (var i = 0; i < memo.Literals.Length; i++)
+            {
+                if (memo.Literals[i] is { } literal)
+                    constants.Add(double.IsNaN(literal) ? texts.Decimals[i] : literal);
+            }
+            return new CompiledRule(rule.RuleName, memo.Shape, at);
+        }
+        var compiled = CompileRule(workflowName, rule, constants, success, failure, out var literals);
+        if (memos.Count >= MemoLimit)
+            memos.Clear();
+        memos[texts.Copy()] = new Memo(compiled.Body, literals);
+        return compiled;
+    }
+
+    // ---- compiling a rule seen before ---------------------------------------------------------------------------
+
+    /// <summary>
+    /// Compiled rules of this thread by the identity of their texts. A province's rules repeat a few dozen shapes whose
+    /// texts are shared instances (<see cref="LeanWorkflows"/>): a rule whose texts are the same objects as one compiled
+    /// before compiles to the same delegate, and only its targets (decimal literals) are read. Texts that are equal but
+    /// not the same objects just take the full path.
+    /// </summary>
+    [ThreadStatic]
+    private static Dictionary<RuleTexts, Memo>? _memos;
+
+    [ThreadStatic]
+    private static RuleTexts? _texts;
+
+    private const int MemoLimit = 4096;
+
+    /// <param name="Literals">Per local: null when it is not a constant, NaN when it is a decimal literal read from its text, else its value.</param>
+    private sealed record Memo(RuleBody Shape, double?[] Literals);
+
+    /// <summary>A rule's texts as references (a decimal literal as a marker, its value kept aside), compared by identity.</summary>
+    private sealed class RuleTexts : IEquatable<RuleTexts>
+    {
+        private static readonly string DecimalMarker = new('#', 1);
+
+        private string?[] _items = new string?[16];
+        private int _count;
+        private int _hash;
+
+        /// <summary>The decimal literals' values, by local (NaN for the others).</summary>
+        public double[] Decimals { get; private set; } = new double[8];
+
+        public void Fill(Rule rule, string? success, string? failure)
+        {
+            var locals = rule.LocalParams as IList<ScopedParam> ?? rule.LocalParams?.ToList() ?? [];
+            _count = 0;
+            if (_items.Length < 3 + 2 * locals.Count)
+                _items = new string?[3 + 2 * locals.Count];
+            if (Decimals.Length < locals.Count)
+                Decimals = new double[locals.Count];
+            Add(rule.Expression);
+            Add(success);
+            Add(failure);
+            for (var i = 0; i < locals.Count; i++)
+            {
+                var value = DecimalLiteral(locals[i].Expression);
+                Decimals[i] = value ?? double.NaN;
+                Add(locals[i].Name);
+                Add(value is null ? locals[i].Expression : DecimalMarker);
+            }
+            var hash = new HashCode();
+            for (var i = 0; i < _count; i++)
+                hash.Add(_items[i] is null ? 0 : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_items[i]!));
+            _hash = hash.ToHashCode();
+        }
+
+        private void Add(string? text) => _items[_count++] = text;
+
+        public RuleTexts Copy() => new() { _items = _items[.._count], _count = _count, _hash = _hash };
+
+        public bool Equals(RuleTexts? other)
+        {
+            if (other is null || other._count != _count || other._hash != _hash)
+                return false;
+            for (var i = 0; i < _count; i++)
+            {
+                if (!ReferenceEquals(_items[i], other._items[i]))
+                    return false;
+            }
+            return true;
+        }
+
+        public override bool Equals(object? obj) => Equals(obj as RuleTexts);
+
+        public override int GetHashCode() => _hash;
+    }
+
+    // ---- compiling a rule ---------------------------------------------------------------------------------------
+
+    private static CompiledRule CompileRule(string workflowName, Rule rule, List<double> constants, string? success, string? failure, out double?[] literals)
+    {
         var offset = constants.Count;
         var parameters = Signature.Inputs;
         var locals = _locals ??= [];
         locals.Clear();
+        var literalsOf = new List<double?>();
         var key = _key ??= new System.Text.StringBuilder();
         key.Clear();
         foreach (var local in rule.LocalParams ?? [])
@@ -220,6 +323,7 @@ public sealed class CompiledRules : IRuleRunner
             {
                 // A target or share written as a number: what the parser would make of it, without running the parser.
                 constants.Add(number);
+                literalsOf.Add(double.NaN);
                 locals.Add(new Local(local.Name, typeof(double), null, constants.Count - 1 - offset));
                 key.Append(local.Name).Append("=#;");
                 parameters = parameters.With(local.Name, typeof(double));
@@ -233,18 +337,19 @@ public sealed class CompiledRules : IRuleRunner
             if (parsed.Literal is { } literal)
             {
                 constants.Add(literal);
+                literalsOf.Add(literal);
                 locals.Add(new Local(local.Name, type, null, constants.Count - 1 - offset));
                 key.Append(local.Name).Append("=#;");
             }
             else
             {
+                literalsOf.Add(null);
                 locals.Add(new Local(local.Name, type, parsed, -1));
                 key.Append(local.Name).Append('=').Append(local.Expression).Append(';');
             }
             parameters = parameters.With(local.Name, type);
         }
-        var success = ActionText(rule.Actions?.OnSuccess);
-        var failure = ActionText(rule.Actions?.OnFailure);
+        literals = [.. literalsOf];
         // Parse now (cached) so that a bad text fails here, naming its rule, whether or not the shape is compiled yet.
         var expression = Parse(workflowName, rule, parameters, typeof(bool), rule.Expression, "Expression");
         var onSuccess = success is null ? null : Parse(workflowName, rule, parameters, null, success, "OnSuccess");

@@ -278,6 +278,28 @@ public sealed class CompiledRulesTests
         Assert.Equal("优", e.Grade);
     }
 
+    [Fact]
+    public async Task Compile_RuleCompiledBeforeWithAnotherTarget_ReadsItsOwnTarget()
+    {
+        // The same rule texts but 1700.0 for 1800.0, compiled after it: the compiled rule is reused, the target is not.
+        var at1800 = EditedWorkflow(Period.YearEnd, _ => { });
+        var at1700 = EditedWorkflow(Period.YearEnd, rule =>
+            rule["LocalParams"]!.AsArray().Single(p => (string)p!["Name"]! == "target")!["Expression"] = "1700.0");
+        var project = Seed.Project(ScoringFixtures.TongChuangHui);
+        var index = project.Table.Indicators.ToList().FindIndex(i => i.Path == Recruited);
+        var actuals = project.Table.Indicators.Select(_ => new ActualInput()).ToArray();
+        actuals[index] = new ActualInput { Value = 1700, Unit = "个" };
+        var context = new RuleContext { Points = Enumerable.Repeat(18.75, actuals.Length).ToArray(), TimeProgress = 1 };
+
+        var first = (await CompiledRules.Compile([at1800]).RunAsync(at1800.WorkflowName, actuals, context))[index];
+        var second = (await CompiledRules.Compile([at1700]).RunAsync(at1700.WorkflowName, actuals, context))[index];
+        var again = (await CompiledRules.Compile([at1800]).RunAsync(at1800.WorkflowName, actuals, context))[index];
+
+        Assert.Equal((false, 17.708333333333332), (first.Met, first.Output));
+        Assert.Equal((true, 18.75), (second.Met, second.Output));
+        Assert.Equal((false, 17.708333333333332), (again.Met, again.Output));
+    }
+
     // ---- what the compiled path does not take silently ----------------------------------------------------------
 
     [Fact]
