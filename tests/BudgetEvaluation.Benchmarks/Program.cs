@@ -6,7 +6,7 @@ using BudgetEvaluation.Core.Import;
 // Benchmarks are console commands, not timed tests: run them in Release and read the figures.
 //   dotnet run -c Release --project tests/BudgetEvaluation.Benchmarks -- import-flat [--projects 100000] [--repeat-project-columns] [--keep]
 //   dotnet run -c Release --project tests/BudgetEvaluation.Benchmarks -- bench [--sizes 1000,10000,100000] [--slow-max 10000] [--cases evaluator,compiled,...]
-//   dotnet run -c Release --project tests/BudgetEvaluation.Benchmarks -- e2e [--sizes 1000,10000]   (PostgreSQL + Hangfire, through the API)
+//   dotnet run -c Release --project tests/BudgetEvaluation.Benchmarks -- e2e [--sizes 1000,10000] [--snapshot DIR]   (PostgreSQL + Hangfire, through the API)
 //   dotnet run -c Release --project tests/BudgetEvaluation.Benchmarks -- upload-xlsx [--rows 50000]
 //   dotnet run -c Release --project tests/BudgetEvaluation.Benchmarks -- save [--projects 10000] [--chunk 500] [--sql extra.sql]   (storing a run's results)
 //   dotnet run -c Release --project tests/BudgetEvaluation.Benchmarks -- micro   (BenchmarkDotNet: one project's workflow, per engine)
@@ -32,7 +32,7 @@ switch (command)
     case "micro":
         return MicroBench.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: import-flat [--projects N] [--repeat-project-columns] [--keep] | bench [--sizes 1000,10000,100000] [--slow-max N] [--cases a,b] | e2e [--sizes 1000,10000] | upload-xlsx [--rows 50000] | micro");
+        Console.Error.WriteLine("usage: import-flat [--projects N] [--repeat-project-columns] [--keep] | bench [--sizes 1000,10000,100000] [--slow-max N] [--cases a,b] | e2e [--sizes 1000,10000] [--snapshot DIR] | upload-xlsx [--rows 50000] | micro");
         return 2;
 }
 
