@@ -87,23 +87,16 @@ public sealed class ActualsSet
             var project = FindProject(row, byName, Key, projects, fileName, set.Errors);
             if (project is null)
                 continue;
-            if (!set._byProject.TryGetValue(project, out var actuals))
-                set._byProject[project] = actuals = new ProjectActuals();
-            if (row.IsSpending)
+            Indicator? indicator = null;
+            if (!row.IsSpending)
             {
-                if (IsDuplicate(row, project, ActualsColumns.SpendingIndicator, $"项目“{project.Project.Name}”的执行数", seen, fileName, set.Errors))
+                if (!indicatorsByName.TryGetValue(project, out var byIndicatorName))
+                    indicatorsByName[project] = byIndicatorName = project.Table.Indicators.ToLookup(i => Key(i.Name), StringComparer.Ordinal);
+                indicator = FindIndicator(row, project, byIndicatorName, Key, fileName, set.Errors);
+                if (indicator is null)
                     continue;
-                set.Rows.Add(new MatchedRow(row, project, SpendingPath));
-                AcceptSpending(row, actuals, project, fileName, set.Errors);
-                continue;
             }
-            if (!indicatorsByName.TryGetValue(project, out var byIndicatorName))
-                indicatorsByName[project] = byIndicatorName = project.Table.Indicators.ToLookup(i => Key(i.Name), StringComparer.Ordinal);
-            var indicator = FindIndicator(row, project, byIndicatorName, Key, fileName, set.Errors);
-            if (indicator is null || IsDuplicate(row, project, indicator.Path, $"项目“{project.Project.Name}”的指标“{indicator.Name}”", seen, fileName, set.Errors))
-                continue;
-            set.Rows.Add(new MatchedRow(row, project, indicator.Path));
-            AcceptIndicator(row, indicator, actuals, project, period, fileName, set.Errors);
+            set.Accept(row, project, indicator, period, fileName, seen);
         }
         return set;
     }
@@ -118,23 +111,27 @@ public sealed class ActualsSet
         var set = new ActualsSet();
         var seen = new Dictionary<RulesProject, Dictionary<string, int>>(ReferenceEqualityComparer.Instance);
         foreach (var (project, indicator, row) in rows)
-        {
-            if (!set._byProject.TryGetValue(project, out var actuals))
-                set._byProject[project] = actuals = new ProjectActuals();
-            if (indicator is null)
-            {
-                if (IsDuplicate(row, project, ActualsColumns.SpendingIndicator, $"项目“{project.Project.Name}”的执行数", seen, fileName, set.Errors))
-                    continue;
-                set.Rows.Add(new MatchedRow(row, project, SpendingPath));
-                AcceptSpending(row, actuals, project, fileName, set.Errors);
-                continue;
-            }
-            if (IsDuplicate(row, project, indicator.Path, $"项目“{project.Project.Name}”的指标“{indicator.Name}”", seen, fileName, set.Errors))
-                continue;
-            set.Rows.Add(new MatchedRow(row, project, indicator.Path));
-            AcceptIndicator(row, indicator, actuals, project, period, fileName, set.Errors);
-        }
+            set.Accept(row, project, indicator, period, fileName, seen);
         return set;
+    }
+
+    /// <summary>A row matched to its project and indicator (null: the spending row): refused as a duplicate, or kept and its value checked.</summary>
+    private void Accept(ActualRow row, RulesProject project, Indicator? indicator, Period period, string fileName, Dictionary<RulesProject, Dictionary<string, int>> seen)
+    {
+        if (!_byProject.TryGetValue(project, out var actuals))
+            _byProject[project] = actuals = new ProjectActuals();
+        if (indicator is null)
+        {
+            if (IsDuplicate(row, project, ActualsColumns.SpendingIndicator, $"项目“{project.Project.Name}”的执行数", seen, fileName, Errors))
+                return;
+            Rows.Add(new MatchedRow(row, project, SpendingPath));
+            AcceptSpending(row, actuals, project, fileName, Errors);
+            return;
+        }
+        if (IsDuplicate(row, project, indicator.Path, $"项目“{project.Project.Name}”的指标“{indicator.Name}”", seen, fileName, Errors))
+            return;
+        Rows.Add(new MatchedRow(row, project, indicator.Path));
+        AcceptIndicator(row, indicator, actuals, project, period, fileName, Errors);
     }
 
     private static bool IsDuplicate(ActualRow row, RulesProject project, string key, string what, Dictionary<RulesProject, Dictionary<string, int>> seen, string fileName, List<ImportError> errors)

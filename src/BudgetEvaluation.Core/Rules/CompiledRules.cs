@@ -218,8 +218,9 @@ public sealed class CompiledRules : IRuleRunner
             var at = constants.Count;
             for (var i = 0; i < memo.Literals.Length; i++)
             {
+                // A decimal literal is this rule's own target; any other literal is part of the shared texts.
                 if (memo.Literals[i] is { } literal)
-                    constants.Add(double.IsNaN(literal) ? texts.Decimals[i] : literal);
+                    constants.Add(double.IsNaN(texts.Decimals[i]) ? literal : texts.Decimals[i]);
             }
             return new CompiledRule(rule.RuleName, memo.Shape, at);
         }
@@ -246,7 +247,7 @@ public sealed class CompiledRules : IRuleRunner
 
     private const int MemoLimit = 4096;
 
-    /// <param name="Literals">Per local: null when it is not a constant, NaN when it is a decimal literal read from its text, else its value.</param>
+    /// <param name="Literals">Per local: its constant when it has one (for a decimal literal, the first rule's), else null.</param>
     private sealed record Memo(RuleBody Shape, double?[] Literals);
 
     /// <summary>A rule's texts as references (a decimal literal as a marker, its value kept aside), compared by identity.</summary>
@@ -314,7 +315,6 @@ public sealed class CompiledRules : IRuleRunner
         var parameters = Signature.Inputs;
         var locals = _locals ??= [];
         locals.Clear();
-        var literalsOf = new List<double?>();
         var key = _key ??= new System.Text.StringBuilder();
         key.Clear();
         foreach (var local in rule.LocalParams ?? [])
@@ -323,7 +323,6 @@ public sealed class CompiledRules : IRuleRunner
             {
                 // A target or share written as a number: what the parser would make of it, without running the parser.
                 constants.Add(number);
-                literalsOf.Add(double.NaN);
                 locals.Add(new Local(local.Name, typeof(double), null, constants.Count - 1 - offset));
                 key.Append(local.Name).Append("=#;");
                 parameters = parameters.With(local.Name, typeof(double));
@@ -337,19 +336,17 @@ public sealed class CompiledRules : IRuleRunner
             if (parsed.Literal is { } literal)
             {
                 constants.Add(literal);
-                literalsOf.Add(literal);
                 locals.Add(new Local(local.Name, type, null, constants.Count - 1 - offset));
                 key.Append(local.Name).Append("=#;");
             }
             else
             {
-                literalsOf.Add(null);
                 locals.Add(new Local(local.Name, type, parsed, -1));
                 key.Append(local.Name).Append('=').Append(local.Expression).Append(';');
             }
             parameters = parameters.With(local.Name, type);
         }
-        literals = [.. literalsOf];
+        literals = locals.Select(l => l.Text is null ? constants[offset + l.Constant] : (double?)null).ToArray();
         // Parse now (cached) so that a bad text fails here, naming its rule, whether or not the shape is compiled yet.
         var expression = Parse(workflowName, rule, parameters, typeof(bool), rule.Expression, "Expression");
         var onSuccess = success is null ? null : Parse(workflowName, rule, parameters, null, success, "OnSuccess");
